@@ -1,0 +1,62 @@
+"""Release rules: when a slot becomes bookable, as real clubs define it.
+
+All arithmetic happens on wall-clock times in the club's zone, then converts to UTC, so "7 days
+before at 07:00" stays 07:00 on both sides of a DST change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class WindowKind(StrEnum):
+    #: opens at a fixed time of day, N days before the slot's day (democlub: 07:00, 7 days)
+    TIME_OF_DAY = "time-of-day"
+    #: rolling window of N days measured to the slot's start
+    ROLLING_START = "rolling-start"
+    #: rolling window of N days measured to the slot's end (MRBS's default)
+    ROLLING_END = "rolling-end"
+
+
+@dataclass(frozen=True)
+class ReleaseRule:
+    kind: WindowKind
+    days: int
+    opens_at: time | None = None  # only for TIME_OF_DAY
+
+    def __post_init__(self) -> None:
+        if self.days < 0:
+            raise ValueError("window days must not be negative")
+        if self.kind is WindowKind.TIME_OF_DAY and self.opens_at is None:
+            raise ValueError("a time-of-day window needs its opening time")
+
+    def release_instant(self, day: date, start: time, duration_min: int, tz: ZoneInfo) -> datetime:
+        """The UTC instant at which a booking of `day` `start` for `duration_min` minutes opens."""
+        if self.kind is WindowKind.TIME_OF_DAY:
+            assert self.opens_at is not None
+            local = datetime.combine(day - timedelta(days=self.days), self.opens_at)
+        else:
+            anchor = datetime.combine(day, start)
+            if self.kind is WindowKind.ROLLING_END:
+                anchor += timedelta(minutes=duration_min)
+            local = anchor - timedelta(days=self.days)
+        return to_utc(local, tz)
+
+    def describe(self) -> str:
+        if self.kind is WindowKind.TIME_OF_DAY:
+            assert self.opens_at is not None
+            return f"{self.days} days ahead at {self.opens_at.strftime('%H:%M')}"
+        edge = "end" if self.kind is WindowKind.ROLLING_END else "start"
+        return f"a rolling {self.days}-day window to the slot's {edge}"
+
+
+def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
+    """A naive club wall-clock time as a UTC instant.
+
+    PEP 495's fold=0 moves a time skipped by a spring-forward gap forward by the gap (as clocks do) and
+    gives an ambiguous autumn time its first occurrence, the earlier instant, so we are never late.
+    """
+    return local.replace(tzinfo=tz, fold=0).astimezone(UTC)
