@@ -1,2 +1,72 @@
-def main() -> None:
-    raise SystemExit("courtbot: not wired yet")
+"""The `courtbot` command: parses arguments and hands over; the work lives in the packages."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+from storage.crypto import SecretKeyError, new_key
+from storage.db import StorageError
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="courtbot", description="Books tennis courts the instant they open."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (the local playground when TELEGRAM_BOT_TOKEN is not set)")
+    club = commands.add_parser("club", help="run the simulated club site alone")
+    commands.add_parser("keygen", help="print a new encryption key for ENCRYPTION_KEYS")
+    commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key")
+    commands.add_parser("check", help="validate the settings and print them, secrets masked")
+
+    from sim.club.cli import add_arguments as add_club_arguments
+
+    add_club_arguments(club)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "keygen":
+            print(new_key())
+        elif args.command == "club":
+            from sim.club.cli import run as run_club
+
+            run_club(args)
+        else:
+            settings = _settings()
+            if args.command == "check":
+                _check(settings)
+            elif args.command == "rotate-keys":
+                asyncio.run(_rotate(settings))
+            else:
+                from bot.app import run
+
+                run(settings)
+    except (SettingsError, SecretKeyError, StorageError) as error:
+        sys.exit(f"courtbot: {error}")
+    except KeyboardInterrupt:
+        pass
+
+
+def _settings() -> Settings:
+    return load_settings(os.environ)
+
+
+def _check(settings: Settings) -> None:
+    for name, value in settings.masked().items():
+        print(f"{name:<22} {value}")
+    print("settings are valid")
+
+
+async def _rotate(settings: Settings) -> None:
+    from storage import Storage
+
+    storage = await Storage.open(settings.data_dir, settings.encryption_keys)
+    try:
+        count = await storage.credentials.rotate_all()
+    finally:
+        await storage.close()
+    print(f"re-encrypted {count} stored login(s) under the first key; older keys may now be removed")

@@ -1,0 +1,40 @@
+"""SQLite storage: the only package that speaks SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.credentials import CredentialRepo
+from storage.crypto import Vault, key_ring
+from storage.db import Database
+from storage.members import MemberRepo
+from storage.progress import ProgressMessageRepo
+from storage.requests import AttemptRepo, RequestRepo
+
+
+@dataclass
+class Storage:
+    db: Database
+    members: MemberRepo
+    credentials: CredentialRepo
+    requests: RequestRepo
+    attempts: AttemptRepo
+    progress: ProgressMessageRepo
+
+    @classmethod
+    async def open(cls, data_dir: Path, keys: tuple[str, ...] = ()) -> Storage:
+        """Open (and migrate) DATA_DIR's database with ENCRYPTION_KEYS, or the generated key file."""
+        vault: Vault = key_ring(keys, data_dir)
+        db = await Database.open(data_dir)
+        return cls(
+            db=db,
+            members=MemberRepo(db),
+            credentials=CredentialRepo(db, vault),
+            requests=RequestRepo(db),
+            attempts=AttemptRepo(db),
+            progress=ProgressMessageRepo(db),
+        )
+
+    async def close(self) -> None:
+        await self.db.close()

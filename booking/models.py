@@ -1,0 +1,106 @@
+"""The domain's records: members, booking requests and the attempts made for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class Access(StrEnum):
+    ALLOWED = "allowed"
+    PENDING = "pending"  # asked an admin, not answered yet
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class Member:
+    telegram_id: int
+    name: str
+    role: Role = Role.MEMBER
+    access: Access = Access.PENDING
+    partner_default: str | None = None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+    def __repr__(self) -> str:  # never let a password reach a log through repr()
+        return f"Credentials(username={self.username!r}, password=***)"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"  # being composed
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    BOOKED = "booked"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (RequestStatus.PENDING, RequestStatus.SCHEDULED, RequestStatus.RUNNING)
+
+
+class AttemptOutcome(StrEnum):
+    SENT = "sent"  # written before sending; still SENT after a crash means "unknown"
+    BOOKED = "booked"
+    TAKEN = "taken"
+    NOT_OPEN = "not-open"
+    LIMIT = "limit"
+    RATE_LIMITED = "rate-limited"
+    INVALID = "invalid"
+    HOLD_EXPIRED = "hold-expired"
+    SESSION_EXPIRED = "session-expired"
+    UNAVAILABLE = "unavailable"  # 5xx / timeout: unknown until reconciled
+    NOT_UNDERSTOOD = "not-understood"
+    REFUSED = "refused"
+    FOUND = "found"  # reconciliation found the booking on the site
+    NOT_FOUND = "not-found"  # reconciliation found nothing: the attempt did not land
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    member_id: int
+    day: date
+    times: tuple[time, ...]  # in order of preference
+    duration_min: int
+    courts: tuple[int, ...]  # in order of preference; empty means any court
+    partner: str | None = None
+    status: RequestStatus = RequestStatus.PENDING
+    release_at: datetime | None = None  # UTC
+    id: int | None = None
+    booked_court: int | None = None
+    booked_time: time | None = None
+    reference: str | None = None
+    reason: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def with_(self, **changes: object) -> BookingRequest:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    request_id: int
+    court: int
+    start: time
+    sent_at: float  # our clock, epoch seconds
+    outcome: AttemptOutcome = AttemptOutcome.SENT
+    #: the site's clock minus ours when it was sent, so "ms after release" can be told in club time
+    clock_offset_s: float = 0.0
+    detail: str | None = None
+    reference: str | None = None
+    finished_at: float | None = None
+    id: int | None = None
+
+    def with_id(self, attempt_id: int) -> Attempt:
+        return replace(self, id=attempt_id)

@@ -1,0 +1,55 @@
+"""Club logins, stored only as Fernet tokens."""
+
+from __future__ import annotations
+
+from booking.models import Credentials
+from storage.crypto import Vault
+from storage.db import Database
+
+
+class CredentialRepo:
+    def __init__(self, db: Database, vault: Vault) -> None:
+        self._db = db
+        self._vault = vault
+
+    async def save(self, member_id: int, credentials: Credentials) -> None:
+        username = self._vault.encrypt(credentials.username)
+        password = self._vault.encrypt(credentials.password)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                """INSERT INTO credentials (member_id, username_enc, password_enc) VALUES (?, ?, ?)
+                   ON CONFLICT (member_id) DO UPDATE SET username_enc = excluded.username_enc,
+                     password_enc = excluded.password_enc,
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')""",
+                (member_id, username, password),
+            )
+
+    async def get(self, member_id: int) -> Credentials | None:
+        async with (
+            self._db.reading() as conn,
+            conn.execute(
+                "SELECT username_enc, password_enc FROM credentials WHERE member_id = ?", (member_id,)
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Credentials(self._vault.decrypt(row[0]), self._vault.decrypt(row[1]))
+
+    async def delete(self, member_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM credentials WHERE member_id = ?", (member_id,))
+            return cursor.rowcount > 0
+
+    async def rotate_all(self) -> int:
+        """Re-encrypt every stored secret under the first key, all or nothing."""
+        async with self._db.transaction() as conn:
+            query = "SELECT member_id, username_enc, password_enc FROM credentials"
+            async with conn.execute(query) as cursor:
+                rows = list(await cursor.fetchall())
+            for member_id, username, password in rows:
+                await conn.execute(
+                    "UPDATE credentials SET username_enc = ?, password_enc = ? WHERE member_id = ?",
+                    (self._vault.rotate(username), self._vault.rotate(password), member_id),
+                )
+        return len(rows)

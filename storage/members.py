@@ -1,0 +1,49 @@
+"""The members table."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from booking.models import Access, Member, Role
+from storage.db import Database
+
+
+def _member(row: aiosqlite.Row) -> Member:
+    return Member(
+        telegram_id=row["telegram_id"],
+        name=row["name"],
+        role=Role(row["role"]),
+        access=Access(row["access"]),
+        partner_default=row["partner_default"],
+    )
+
+
+class MemberRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def upsert(self, member: Member) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                """INSERT INTO members (telegram_id, name, role, access, partner_default)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (telegram_id) DO UPDATE SET
+                     name = excluded.name, role = excluded.role, access = excluded.access,
+                     partner_default = excluded.partner_default""",
+                (member.telegram_id, member.name, member.role, member.access, member.partner_default),
+            )
+
+    async def get(self, telegram_id: int) -> Member | None:
+        async with (
+            self._db.reading() as conn,
+            conn.execute("SELECT * FROM members WHERE telegram_id = ?", (telegram_id,)) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return _member(row) if row else None
+
+    async def list(self, access: Access | None = None) -> list[Member]:
+        query, args = "SELECT * FROM members", ()
+        if access is not None:
+            query, args = query + " WHERE access = ?", (access,)
+        async with self._db.reading() as conn, conn.execute(query + " ORDER BY telegram_id", args) as cursor:
+            return [_member(row) for row in await cursor.fetchall()]

@@ -1,0 +1,62 @@
+"""Versioned schema, applied in order at start-up; PRAGMA user_version records how far we got."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: members, their club credentials, booking requests, attempts, progress messages
+    """
+    CREATE TABLE members (
+        telegram_id     INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL,
+        role            TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+        access          TEXT NOT NULL CHECK (access IN ('allowed', 'pending', 'denied')),
+        partner_default TEXT,
+        created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE TABLE credentials (
+        member_id     INTEGER PRIMARY KEY REFERENCES members (telegram_id) ON DELETE CASCADE,
+        username_enc  BLOB NOT NULL,
+        password_enc  BLOB NOT NULL,
+        updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE TABLE requests (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        member_id     INTEGER NOT NULL REFERENCES members (telegram_id) ON DELETE CASCADE,
+        day           TEXT NOT NULL,
+        times         TEXT NOT NULL,
+        duration_min  INTEGER NOT NULL,
+        courts        TEXT NOT NULL,
+        partner       TEXT,
+        status        TEXT NOT NULL,
+        release_at    TEXT,
+        booked_court  INTEGER,
+        booked_time   TEXT,
+        reference     TEXT,
+        reason        TEXT,
+        created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX requests_by_status ON requests (status);
+    CREATE INDEX requests_by_member ON requests (member_id, status);
+    CREATE TABLE attempts (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id     INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+        court          INTEGER NOT NULL,
+        start          TEXT NOT NULL,
+        sent_at        REAL NOT NULL,
+        clock_offset_s REAL NOT NULL DEFAULT 0,
+        outcome        TEXT NOT NULL,
+        detail         TEXT,
+        reference      TEXT,
+        finished_at    REAL
+    );
+    CREATE INDEX attempts_by_request ON attempts (request_id);
+    CREATE TABLE progress_messages (
+        request_id  INTEGER PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
+        chat_id     INTEGER NOT NULL,
+        message_id  INTEGER NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,197 @@
+"""Booking requests and their attempts: the engine's durable truth across crashes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+import aiosqlite
+
+from booking.models import Attempt, AttemptOutcome, BookingRequest, RequestStatus
+from storage.db import Database
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+def _times_text(times: Iterable[time]) -> str:
+    return json.dumps([t.strftime("%H:%M") for t in times])
+
+
+def _stamp(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _request(row: aiosqlite.Row) -> BookingRequest:
+    return BookingRequest(
+        id=row["id"],
+        member_id=row["member_id"],
+        day=date.fromisoformat(row["day"]),
+        times=tuple(time.fromisoformat(t) for t in json.loads(row["times"])),
+        duration_min=row["duration_min"],
+        courts=tuple(json.loads(row["courts"])),
+        partner=row["partner"],
+        status=RequestStatus(row["status"]),
+        release_at=_stamp(row["release_at"]),
+        booked_court=row["booked_court"],
+        booked_time=time.fromisoformat(row["booked_time"]) if row["booked_time"] else None,
+        reference=row["reference"],
+        reason=row["reason"],
+        created_at=_stamp(row["created_at"]),
+        updated_at=_stamp(row["updated_at"]),
+    )
+
+
+class RequestRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, request: BookingRequest) -> BookingRequest:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                """INSERT INTO requests (member_id, day, times, duration_min, courts, partner, status,
+                                         release_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    request.member_id,
+                    request.day.isoformat(),
+                    _times_text(request.times),
+                    request.duration_min,
+                    json.dumps(list(request.courts)),
+                    request.partner,
+                    request.status,
+                    request.release_at.isoformat() if request.release_at else None,
+                ),
+            )
+            new_id = cursor.lastrowid
+        created = await self.get(int(new_id or 0))
+        assert created is not None
+        return created
+
+    async def get(self, request_id: int) -> BookingRequest | None:
+        async with (
+            self._db.reading() as conn,
+            conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return _request(row) if row else None
+
+    async def update(
+        self,
+        request_id: int,
+        status: RequestStatus,
+        *,
+        only_if: tuple[RequestStatus, ...] = (),
+        booked_court: int | None = None,
+        booked_time: time | None = None,
+        reference: str | None = None,
+        reason: str | None = None,
+    ) -> bool:
+        """Move a request to `status`; with `only_if`, only from one of those (a compare-and-set)."""
+        query = f"""UPDATE requests SET status = ?, booked_court = COALESCE(?, booked_court),
+                       booked_time = COALESCE(?, booked_time), reference = COALESCE(?, reference),
+                       reason = COALESCE(?, reason), updated_at = {_NOW}
+                    WHERE id = ?"""
+        args: list[object] = [
+            status,
+            booked_court,
+            booked_time.strftime("%H:%M") if booked_time else None,
+            reference,
+            reason,
+            request_id,
+        ]
+        if only_if:
+            query += f" AND status IN ({','.join('?' * len(only_if))})"
+            args.extend(only_if)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(query, args)
+            return cursor.rowcount > 0
+
+    async def for_member(
+        self, member_id: int, statuses: Iterable[RequestStatus] = ()
+    ) -> list[BookingRequest]:
+        return await self._select("member_id = ?", [member_id], statuses)
+
+    async def with_status(self, statuses: Iterable[RequestStatus]) -> list[BookingRequest]:
+        return await self._select("1 = 1", [], statuses)
+
+    async def _select(
+        self, where: str, args: list[object], statuses: Iterable[RequestStatus]
+    ) -> list[BookingRequest]:
+        wanted = list(statuses)
+        if wanted:
+            where += f" AND status IN ({','.join('?' * len(wanted))})"
+            args = [*args, *wanted]
+        async with (
+            self._db.reading() as conn,
+            conn.execute(f"SELECT * FROM requests WHERE {where} ORDER BY day, id", args) as cursor,
+        ):
+            return [_request(row) for row in await cursor.fetchall()]
+
+
+def _attempt(row: aiosqlite.Row) -> Attempt:
+    return Attempt(
+        id=row["id"],
+        request_id=row["request_id"],
+        court=row["court"],
+        start=time.fromisoformat(row["start"]),
+        sent_at=row["sent_at"],
+        clock_offset_s=row["clock_offset_s"],
+        outcome=AttemptOutcome(row["outcome"]),
+        detail=row["detail"],
+        reference=row["reference"],
+        finished_at=row["finished_at"],
+    )
+
+
+class AttemptRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(self, attempt: Attempt) -> Attempt:
+        """Write an attempt *before* it is sent, so a crash leaves a trace to reconcile."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                """INSERT INTO attempts (request_id, court, start, sent_at, clock_offset_s, outcome, detail)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    attempt.request_id,
+                    attempt.court,
+                    attempt.start.strftime("%H:%M"),
+                    attempt.sent_at,
+                    attempt.clock_offset_s,
+                    attempt.outcome,
+                    attempt.detail,
+                ),
+            )
+            return attempt.with_id(int(cursor.lastrowid or 0))
+
+    async def finish(
+        self,
+        attempt_id: int,
+        outcome: AttemptOutcome,
+        finished_at: float,
+        *,
+        detail: str | None = None,
+        reference: str | None = None,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE attempts SET outcome = ?, detail = ?, reference = ?, finished_at = ? WHERE id = ?",
+                (outcome, detail, reference, finished_at, attempt_id),
+            )
+
+    async def for_request(self, request_id: int) -> list[Attempt]:
+        async with (
+            self._db.reading() as conn,
+            conn.execute("SELECT * FROM attempts WHERE request_id = ? ORDER BY id", (request_id,)) as cursor,
+        ):
+            return [_attempt(row) for row in await cursor.fetchall()]
+
+    async def unresolved(self, request_id: int) -> list[Attempt]:
+        """Attempts whose outcome is unknown: sent and never answered, or answered 5xx / timeout."""
+        return [
+            a
+            for a in await self.for_request(request_id)
+            if a.outcome in (AttemptOutcome.SENT, AttemptOutcome.UNAVAILABLE)
+        ]

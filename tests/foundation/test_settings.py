@@ -1,0 +1,89 @@
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+from storage.crypto import new_key
+
+
+def _load(**env: str):
+    return load_settings(env, env_file=None)
+
+
+def test_defaults() -> None:
+    settings = _load()
+    assert settings.telegram_token is None
+    assert settings.club_site == "democlub"
+    assert str(settings.club_timezone) == "Europe/London"
+    assert settings.court_map is None
+    assert settings.http_port == 8080
+    assert settings.data_dir == Path("data")
+
+
+def test_values_are_parsed() -> None:
+    keys = f"{new_key()},{new_key()}"
+    settings = _load(
+        TELEGRAM_BOT_TOKEN="123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345",
+        COURT_MAP="1=5, 2=7",
+        BOOKING_WINDOW_DAYS="14",
+        BOOKING_OPENS_AT="07:00:30",
+        ENCRYPTION_KEYS=keys,
+        ALLOWED_USERS="1, 2,3",
+        ADMIN_USERS="99",
+        LOG_LEVEL="debug",
+    )
+    assert settings.court_map == {1: "5", 2: "7"}
+    assert settings.booking_window_days == 14
+    assert settings.booking_opens_at == time(7, 0, 30)
+    assert len(settings.encryption_keys) == 2
+    assert settings.allowed_users == {1, 2, 3} and settings.admin_users == {99}
+    assert settings.log_level == "DEBUG"
+
+
+def test_check_masks_secrets() -> None:
+    key = new_key()
+    token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
+    shown = _load(TELEGRAM_BOT_TOKEN=token, ENCRYPTION_KEYS=key).masked()
+    assert token not in str(shown) and key not in str(shown)
+    assert shown["TELEGRAM_BOT_TOKEN"] == "***"
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("HTTP_PORT=9000\nLOG_LEVEL=WARNING\n")
+    settings = load_settings({"LOG_LEVEL": "ERROR"}, env_file=env_file)
+    assert settings.http_port == 9000 and settings.log_level == "ERROR"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("CLUB_TIMEZONE", "Mars/Olympus", "unknown time zone"),
+        ("CLUB_TIMEZONE", "../etc/passwd", "unknown time zone"),
+        ("COURT_MAP", "1=5,2", "not of the form"),
+        ("COURT_MAP", "1=5,1=7", "mapped twice"),
+        ("COURT_MAP", "1=5,2=5", "mapped twice"),
+        ("COURT_MAP", "0=5", "start at 1"),
+        ("ENCRYPTION_KEYS", "not-a-fernet-key", "not a Fernet key"),
+        ("ALLOWED_USERS", "12,abc", "not a numeric Telegram user id"),
+        ("ADMIN_USERS", "@alice", "not a numeric Telegram user id"),
+        ("HTTP_PORT", "eighty", "not a port number"),
+        ("HTTP_PORT", "70000", "not a port number"),
+        ("BOOKING_WINDOW_DAYS", "-1", "whole number of days"),
+        ("BOOKING_OPENS_AT", "7am", "HH:MM"),
+        ("BOOKING_OPENS_AT", "24:00", "HH:MM"),
+        ("TELEGRAM_BOT_TOKEN", "hello", "not a bot token"),
+        ("TELEGRAM_API_URL", "ftp://x", "not an http(s) URL"),
+        ("CLUB_URL", "club.example.org", "not an http(s) URL"),
+        ("CLUB_SITE", "nosuchsite", "unknown site"),
+        ("LOG_LEVEL", "LOUD", "not one of"),
+    ],
+)
+def test_each_bad_value_is_one_clear_line(name: str, value: str, says: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        _load(**{name: value})
+    message = str(caught.value)
+    assert message.startswith(f"{name}: ")
+    assert says in message
+    assert "\n" not in message
