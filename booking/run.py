@@ -1,0 +1,439 @@
+"""One booking request's run: warm up, fire at the corrected instant, retry, fall back, finish.
+
+Exactly-once rests on three habits: an attempt is written before its request leaves; any answer that
+leaves the outcome unknown (5xx, timeout, an unreadable page) is settled by reading the member's
+bookings on the site before anything is sent again; and a run always starts by settling attempts that
+an earlier, crashed run left unknown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from booking.clockcache import SharedClockEstimate
+from booking.club import ClubSource
+from booking.events import EventBus, EventKind, ProgressEvent
+from booking.gate import FireGates
+from booking.models import Attempt, AttemptOutcome, BookingRequest, Credentials, RequestStatus
+from booking.sites.base import Booking, CellState, ClockSample, Prepared, SiteAdapter, Slot
+from booking.sites.errors import (
+    HoldExpired,
+    InvalidRequest,
+    LimitReached,
+    LoginFailed,
+    NotOpenYet,
+    PageNotUnderstood,
+    RateLimited,
+    RefusedByClub,
+    SessionExpired,
+    SiteError,
+    SlotTaken,
+    TemporarilyUnavailable,
+)
+from booking.timebase import Clock
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+AdapterFactory = Callable[[], SiteAdapter]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How hard and how long to try; the defaults suit a club that opens at a fixed instant."""
+
+    warmup_s: float = 60.0  # log in and sync the clock this long before the release
+    not_open_retry_s: float = 5.0  # keep retrying "not open yet" this long after the release
+    not_open_step_s: float = 0.05
+    transient_deadline_s: float = 120.0  # retry 5xx / timeouts / 429 until this long after starting
+    backoff_first_s: float = 0.2
+    backoff_max_s: float = 5.0
+    max_slow_checks: int = 5  # unclear outcomes in a row before we give up
+
+
+class RunFailed(Exception):
+    """Ends a run as failed; the text is for the member."""
+
+
+def _hm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def describe(slot: Slot) -> str:
+    return f"court {slot.court} at {_hm(slot.start)}"
+
+
+def matches(booking: Booking, request: BookingRequest) -> bool:
+    """Whether a booking on the site fulfils the request (used to settle unknown outcomes)."""
+    slot = booking.slot
+    return (
+        slot.day == request.day
+        and slot.start in request.times
+        and slot.duration_min == request.duration_min
+        and (not request.courts or slot.court in request.courts)
+    )
+
+
+class RequestRun:
+    """Runs one request to its end. Create one per run; it is not reusable."""
+
+    def __init__(
+        self,
+        request: BookingRequest,
+        *,
+        storage: Storage,
+        adapter_factory: AdapterFactory,
+        club_source: ClubSource,
+        clock: Clock,
+        bus: EventBus,
+        gates: FireGates,
+        clock_estimate: SharedClockEstimate,
+        policy: Policy,
+    ) -> None:
+        assert request.id is not None
+        self.request = request
+        self.request_id: int = request.id
+        self._storage = storage
+        self._adapter_factory = adapter_factory
+        self._club_source = club_source
+        self._clock = clock
+        self._bus = bus
+        self._gates = gates
+        self._clock_estimate = clock_estimate
+        self._policy = policy
+        self._offset_s = 0.0
+        self._half_rtt_s = 0.0
+        self._credentials: Credentials | None = None
+        self._started = clock.now()
+        self._rng = random.Random()
+        #: when the winning attempt left, if we fired at a release (for "booked N ms after 07:00")
+        self._winning_sent_at: float | None = None
+        self._fired_at_release = False
+
+    # -- events ---------------------------------------------------------------------------------------
+
+    def _emit(self, kind: EventKind, text: str = "", **fields: object) -> None:
+        self._bus.publish(
+            ProgressEvent(
+                request_id=self.request_id,
+                member_id=self.request.member_id,
+                kind=kind,
+                at=self._clock.now(),
+                text=text,
+                **fields,  # type: ignore[arg-type]
+            )
+        )
+
+    # -- the run --------------------------------------------------------------------------------------
+
+    async def execute(self) -> None:
+        moved = await self._storage.requests.update(
+            self.request_id, RequestStatus.RUNNING, only_if=(RequestStatus.SCHEDULED, RequestStatus.RUNNING)
+        )
+        if not moved:
+            return  # cancelled or finished meanwhile
+        adapter = self._adapter_factory()
+        try:
+            booking = await self._run(adapter)
+        except RunFailed as failure:
+            await self._fail(str(failure))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("request %s: unexpected error", self.request_id)
+            await self._fail("Something went wrong on our side; nothing was booked. Please try again.")
+        else:
+            await self._succeed(booking)
+        finally:
+            await adapter.close()
+
+    async def _run(self, adapter: SiteAdapter) -> Booking:
+        self._emit(EventKind.WARMING_UP, "Logging in to the club")
+        club = await self._transient(self._club_source)
+        self._rules, self._courts = club.rules, club.court_numbers
+        await self._login(adapter)
+        self._emit(EventKind.LOGGED_IN, "Logged in")
+        found = await self._settle_earlier_attempts(adapter)
+        if found is not None:
+            return found
+        release = self.request.release_at or datetime.now(UTC)
+        release_s = release.timestamp()
+        candidates = self._candidates()
+        prepared: Prepared | None = None
+        pending: Attempt | None = None
+        if self._server_now() < release_s:
+            sample = await self._sync_clock(adapter)
+            self._emit(
+                EventKind.CLOCK_SYNCED,
+                f"Club clock is {sample.offset_s * 1000:+.0f} ms from ours (±{sample.error_s * 1000:.0f} ms)",
+                clock_offset_ms=sample.offset_s * 1000,
+            )
+            if self._rules.hold_before_open:
+                prepared = await self._prepare_early(adapter, candidates[0])
+            # The first attempt is on disk before we wait, so nothing but the request is left to do at
+            # the instant itself.
+            pending = await self._record(candidates[0])
+            fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
+            await self._gates.wait(fire_at)
+            self._fired_at_release = True
+            self._emit(EventKind.FIRING, f"Firing for {describe(candidates[0])}", release_at=release)
+        else:
+            candidates = await self._free_first(adapter, candidates)
+            self._emit(EventKind.FIRING, f"Booking {describe(candidates[0])}")
+        return await self._attempt_all(adapter, candidates, prepared, pending, release_s)
+
+    async def _login(self, adapter: SiteAdapter) -> None:
+        self._credentials = await self._storage.credentials.get(self.request.member_id)
+        if self._credentials is None:
+            raise RunFailed("You have no club login stored. Send /login, then book again.")
+        await self._transient(lambda: adapter.login(self._credentials.username, self._credentials.password))
+
+    async def _relogin(self, adapter: SiteAdapter) -> None:
+        assert self._credentials is not None
+        await self._transient(lambda: adapter.login(self._credentials.username, self._credentials.password))
+
+    async def _sync_clock(self, adapter: SiteAdapter) -> ClockSample:
+        try:
+            sample = await self._clock_estimate.get(adapter)
+        except SiteError as error:
+            log.warning(
+                "request %s: clock estimate failed (%s); firing on our own clock", self.request_id, error
+            )
+            return ClockSample(offset_s=0.0, error_s=0.0, rtt_s=0.0, probes=0)
+        self._offset_s, self._half_rtt_s = sample.offset_s, sample.rtt_s / 2
+        return sample
+
+    def _server_now(self) -> float:
+        return self._clock.now() + self._offset_s
+
+    def _candidates(self) -> list[Slot]:
+        courts = list(self.request.courts) or self._courts
+        return [
+            Slot(court=c, day=self.request.day, start=t, duration_min=self.request.duration_min)
+            for t in self.request.times
+            for c in courts
+        ]
+
+    async def _free_first(self, adapter: SiteAdapter, candidates: list[Slot]) -> list[Slot]:
+        """For a day already open, skip what the grid shows taken: no wasted requests."""
+        try:
+            grid = await self._transient(lambda: adapter.availability(self.request.day))
+        except RunFailed:
+            return candidates
+        free = [s for s in candidates if grid.state(s.court, s.start) in (CellState.FREE, CellState.MINE)]
+        if not free:
+            raise RunFailed(self._all_taken_text(candidates))
+        return free
+
+    async def _prepare_early(self, adapter: SiteAdapter, slot: Slot) -> Prepared | None:
+        try:
+            return await adapter.prepare(slot, self.request.partner)
+        except SiteError as error:
+            log.info("request %s: early hold not taken (%s)", self.request_id, type(error).__name__)
+            return None
+
+    # -- attempts -------------------------------------------------------------------------------------
+
+    async def _record(self, slot: Slot) -> Attempt:
+        return await self._storage.attempts.record(
+            Attempt(
+                request_id=self.request_id,
+                court=slot.court,
+                start=slot.start,
+                sent_at=self._clock.now(),
+                clock_offset_s=self._offset_s,
+            )
+        )
+
+    async def _finish(
+        self, attempt: Attempt, outcome: AttemptOutcome, detail: str = "", ref: str = ""
+    ) -> None:
+        await self._storage.attempts.finish(
+            attempt.id or 0, outcome, self._clock.now(), detail=detail or None, reference=ref or None
+        )
+
+    async def _attempt_all(
+        self,
+        adapter: SiteAdapter,
+        candidates: list[Slot],
+        prepared: Prepared | None,
+        pending: Attempt | None,
+        release_s: float,
+    ) -> Booking:
+        taken: list[Slot] = []
+        for index, slot in enumerate(candidates):
+            if index > 0:
+                prepared, pending = None, None
+            booking = await self._attempt_slot(adapter, slot, prepared, pending, release_s)
+            if booking is not None:
+                return booking
+            taken.append(slot)
+        raise RunFailed(self._all_taken_text(taken))
+
+    async def _attempt_slot(
+        self,
+        adapter: SiteAdapter,
+        slot: Slot,
+        prepared: Prepared | None,
+        pending: Attempt | None,
+        release_s: float,
+    ) -> Booking | None:
+        """Book one slot; None means it is taken. Raises RunFailed when the whole request must stop."""
+        delay = self._policy.backoff_first_s
+        unclear = 0
+        while True:
+            attempt = pending or await self._record(slot)
+            pending = None
+            sent_at = self._clock.now()
+            try:
+                if prepared is None or prepared.slot != slot:
+                    prepared = await adapter.prepare(slot, self.request.partner)
+                booking = await adapter.commit(prepared)
+            except SlotTaken:
+                await self._finish(attempt, AttemptOutcome.TAKEN)
+                self._emit(EventKind.ATTEMPT, f"{describe(slot).capitalize()} was taken", outcome="taken")
+                return None
+            except NotOpenYet as error:
+                await self._finish(attempt, AttemptOutcome.NOT_OPEN, str(error))
+                if self._server_now() > release_s + self._policy.not_open_retry_s:
+                    raise RunFailed(
+                        f"The club still said “not open yet” {self._policy.not_open_retry_s:.0f} s after "
+                        "the release time; its release rule may have changed. Nothing was booked."
+                    ) from None
+                prepared = None
+                await asyncio.sleep(self._policy.not_open_step_s)
+                continue
+            except HoldExpired:
+                await self._finish(attempt, AttemptOutcome.HOLD_EXPIRED)
+                prepared = None
+                continue
+            except SessionExpired:
+                await self._finish(attempt, AttemptOutcome.SESSION_EXPIRED)
+                self._emit(EventKind.RETRYING, "The club logged us out; logging in again")
+                await self._relogin(adapter)
+                prepared = None
+                continue
+            except LimitReached as error:
+                await self._finish(attempt, AttemptOutcome.LIMIT, error.which)
+                raise RunFailed(f"The club refused: {error}. Nothing more was tried.") from None
+            except (InvalidRequest, RefusedByClub) as error:
+                outcome = (
+                    AttemptOutcome.INVALID if isinstance(error, InvalidRequest) else AttemptOutcome.REFUSED
+                )
+                await self._finish(attempt, outcome, str(error))
+                raise RunFailed(f"The club refused the booking: {error}") from None
+            except RateLimited as error:
+                await self._finish(attempt, AttemptOutcome.RATE_LIMITED, f"{error.retry_after_s}s")
+                self._check_deadline("The club kept asking us to slow down")
+                self._emit(EventKind.RETRYING, f"The club asked us to wait {error.retry_after_s:g} s")
+                await asyncio.sleep(error.retry_after_s)
+                continue
+            except (TemporarilyUnavailable, PageNotUnderstood) as error:
+                # The commit may have landed: look before sending anything again.
+                outcome = (
+                    AttemptOutcome.UNAVAILABLE
+                    if isinstance(error, TemporarilyUnavailable)
+                    else AttemptOutcome.NOT_UNDERSTOOD
+                )
+                await self._finish(attempt, outcome, str(error))
+                found = await self._look_for_booking(adapter)
+                if found is not None:
+                    return found
+                unclear += 1
+                if isinstance(error, PageNotUnderstood) and unclear >= self._policy.max_slow_checks:
+                    raise RunFailed(f"{error}. Nothing was booked.") from None
+                self._check_deadline("The club's site kept failing")
+                self._emit(EventKind.RETRYING, f"The club's site failed ({error}); retrying in {delay:.1f} s")
+                await asyncio.sleep(delay * (0.5 + self._rng.random()))
+                delay = min(delay * 2, self._policy.backoff_max_s)
+                prepared = None
+                continue
+            await self._finish(attempt, AttemptOutcome.BOOKED, ref=booking.reference)
+            self._winning_sent_at = sent_at
+            return booking
+
+    def _check_deadline(self, what: str) -> None:
+        if self._clock.now() - self._started > self._policy.transient_deadline_s:
+            minutes = self._policy.transient_deadline_s / 60
+            raise RunFailed(f"{what} for {minutes:g} minutes; nothing was booked. Try again later.")
+
+    async def _transient(self, call):  # type: ignore[no-untyped-def]
+        """Run a call that books nothing, retrying site faults until the deadline."""
+        delay = self._policy.backoff_first_s
+        while True:
+            try:
+                return await call()
+            except LoginFailed:
+                raise RunFailed(
+                    "The club refused your login - has your password changed? Send /login to update it."
+                ) from None
+            except RateLimited as error:
+                self._check_deadline("The club kept asking us to slow down")
+                await asyncio.sleep(error.retry_after_s)
+            except (TemporarilyUnavailable, PageNotUnderstood) as error:
+                self._check_deadline("The club's site kept failing")
+                log.info("request %s: %s; retrying", self.request_id, error)
+                await asyncio.sleep(delay * (0.5 + self._rng.random()))
+                delay = min(delay * 2, self._policy.backoff_max_s)
+
+    # -- settling unknown outcomes --------------------------------------------------------------------
+
+    async def _look_for_booking(self, adapter: SiteAdapter) -> Booking | None:
+        bookings = await self._transient(adapter.my_bookings)
+        for booking in bookings:
+            if matches(booking, self.request):
+                return booking
+        return None
+
+    async def _settle_earlier_attempts(self, adapter: SiteAdapter) -> Booking | None:
+        """A crashed run may have left attempts whose answer never came: ask the site before retrying."""
+        unknown = await self._storage.attempts.unresolved(self.request_id)
+        if not unknown:
+            return None
+        found = await self._look_for_booking(adapter)
+        for attempt in unknown:
+            if found is not None and (found.slot.court, found.slot.start) == (attempt.court, attempt.start):
+                await self._finish(attempt, AttemptOutcome.FOUND, ref=found.reference)
+            else:
+                await self._finish(attempt, AttemptOutcome.NOT_FOUND)
+        if found is not None:
+            log.info("request %s: an earlier attempt had booked %s", self.request_id, found.reference)
+        return found
+
+    # -- endings --------------------------------------------------------------------------------------
+
+    def _all_taken_text(self, slots: list[Slot]) -> str:
+        tried = ", ".join(describe(s) for s in slots)
+        return f"Every choice was taken ({tried}). Nothing was booked."
+
+    async def _succeed(self, booking: Booking) -> None:
+        slot = booking.slot
+        await self._storage.requests.update(
+            self.request_id,
+            RequestStatus.BOOKED,
+            booked_court=slot.court,
+            booked_time=slot.start,
+            reference=booking.reference,
+        )
+        after_ms: float | None = None
+        sent_at = self._winning_sent_at
+        if self._fired_at_release and self.request.release_at is not None and sent_at is not None:
+            arrival = sent_at + self._offset_s + self._half_rtt_s
+            after_ms = (arrival - self.request.release_at.timestamp()) * 1000
+        self._emit(
+            EventKind.BOOKED,
+            f"Booked {describe(slot)} on {slot.day:%a %d %b}",
+            court=slot.court,
+            start=slot.start,
+            reference=booking.reference,
+            after_release_ms=after_ms,
+        )
+
+    async def _fail(self, reason: str) -> None:
+        await self._storage.requests.update(self.request_id, RequestStatus.FAILED, reason=reason)
+        self._emit(EventKind.FAILED, reason)

@@ -1,0 +1,61 @@
+"""Release-time jobs on APScheduler's AsyncIOScheduler.
+
+SQLite is the truth and this is only the alarm clock: jobs live in memory and are rebuilt from the
+database at start-up. APScheduler counts in real time, so instants on our (possibly shifted) clock are
+converted at the moment a job is added.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from booking.timebase import Clock
+
+Job = Callable[[int], Awaitable[None]]
+
+
+class ReleaseScheduler:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={"misfire_grace_time": None})
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def schedule(self, request_id: int, at: float, job: Job) -> None:
+        """Run `job(request_id)` at `at` on our clock (replacing any job for the same request)."""
+        real_at = at - (self._clock.now() - time.time())
+        self._scheduler.add_job(
+            job,
+            "date",
+            run_date=datetime.fromtimestamp(real_at, UTC),
+            args=[request_id],
+            id=str(request_id),
+            replace_existing=True,
+        )
+
+    def unschedule(self, request_id: int) -> bool:
+        try:
+            self._scheduler.remove_job(str(request_id))
+        except JobLookupError:
+            return False
+        return True
+
+    def is_scheduled(self, request_id: int) -> bool:
+        return self._scheduler.get_job(str(request_id)) is not None
+
+    def count(self) -> int:
+        return len(self._scheduler.get_jobs())

@@ -1,0 +1,302 @@
+"""The booking service: everything the bot may ask of the domain, with no Telegram in it."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from booking.clockcache import SharedClockEstimate
+from booking.club import Club
+from booking.events import EventBus, EventKind, ProgressEvent
+from booking.gate import FireGates
+from booking.models import BookingRequest, Credentials, RequestStatus
+from booking.release import ReleaseRule, WindowKind, to_utc
+from booking.run import AdapterFactory, Policy, RequestRun
+from booking.scheduler import ReleaseScheduler
+from booking.sites.base import Booking, ClubRules, SiteAdapter
+from booking.timebase import Clock
+from booking.validation import DEFAULT_HORIZON_DAYS, RequestInvalid, release_of, validate
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+class NotFound(LookupError):
+    """No such request for this member (or not theirs: we do not say which)."""
+
+
+class NotLoggedIn(Exception):
+    """The member has no club login stored."""
+
+
+@dataclass(frozen=True)
+class ServiceLimits:
+    max_open_per_member: int = 10
+    horizon_days: int = DEFAULT_HORIZON_DAYS
+
+
+class BookingService:
+    def __init__(
+        self,
+        storage: Storage,
+        adapter_factory: AdapterFactory,
+        clock: Clock,
+        *,
+        policy: Policy | None = None,
+        limits: ServiceLimits | None = None,
+        window_days: int | None = None,
+        opens_at: time | None = None,
+    ) -> None:
+        self.storage = storage
+        self.bus = EventBus()
+        self.clock = clock
+        self._adapter_factory = adapter_factory
+        self._policy = policy or Policy()
+        self._limits = limits or ServiceLimits()
+        self._window_days = window_days
+        self._opens_at = opens_at
+        self._scheduler = ReleaseScheduler(clock)
+        self._gates = FireGates(clock)
+        self._clock_estimate = SharedClockEstimate(clock)
+        self._club: Club | None = None
+        self._club_lock = asyncio.Lock()
+        self._runs: dict[int, asyncio.Task[None]] = {}
+
+    # -- life cycle -----------------------------------------------------------------------------------
+
+    async def start(self) -> int:
+        """Start the scheduler and put every stored open request back on it; returns how many."""
+        self._scheduler.start()
+        return await self.restore()
+
+    async def stop(self) -> None:
+        """Stop scheduling; runs in flight are cancelled and settled by the next start-up."""
+        self._scheduler.shutdown()
+        runs = list(self._runs.values())
+        for run in runs:
+            run.cancel()
+        await asyncio.gather(*runs, return_exceptions=True)
+
+    async def restore(self) -> int:
+        now = self.clock.now()
+        requests = await self.storage.requests.with_status((RequestStatus.SCHEDULED, RequestStatus.RUNNING))
+        for request in requests:
+            assert request.id is not None
+            if request.status is RequestStatus.RUNNING:
+                self._launch(request)  # it starts by settling whatever the crashed run left unknown
+            elif request.release_at and request.release_at.timestamp() - self._policy.warmup_s > now:
+                self._schedule(request)
+            elif await self._slot_still_ahead(request, now):
+                self._launch(request)  # a release missed while we were down
+            else:
+                reason = "The slot passed while courtbot was not running; nothing was booked."
+                await self.storage.requests.update(request.id, RequestStatus.FAILED, reason=reason)
+                self._publish(request, EventKind.FAILED, reason)
+        return len(requests)
+
+    async def _slot_still_ahead(self, request: BookingRequest, now: float) -> bool:
+        club = await self.club()
+        last = max(request.times)
+        return to_utc(datetime.combine(request.day, last), club.rules.timezone).timestamp() > now
+
+    @property
+    def scheduled_count(self) -> int:
+        return self._scheduler.count()
+
+    @property
+    def scheduler_running(self) -> bool:
+        return self._scheduler.running
+
+    # -- the club -------------------------------------------------------------------------------------
+
+    async def club(self) -> Club:
+        """The club's rules and courts, read once from the site (public pages, no login)."""
+        async with self._club_lock:
+            if self._club is None:
+                adapter = self._adapter_factory()
+                try:
+                    rules, courts = await adapter.rules(), await adapter.courts()
+                finally:
+                    await adapter.close()
+                self._club = Club(rules=self._overridden(rules), courts=courts)
+            return self._club
+
+    def _overridden(self, rules: ClubRules) -> ClubRules:
+        """BOOKING_WINDOW_DAYS / BOOKING_OPENS_AT win over what the site says."""
+        release = rules.release
+        if self._opens_at is not None:
+            release = ReleaseRule(WindowKind.TIME_OF_DAY, self._window_days or release.days, self._opens_at)
+        elif self._window_days is not None:
+            release = dataclasses.replace(release, days=self._window_days)
+        return dataclasses.replace(rules, release=release)
+
+    async def check_login(self, credentials: Credentials) -> None:
+        """Log in once to prove the credentials; raises LoginFailed or a site fault."""
+        adapter = self._adapter_factory()
+        try:
+            await adapter.login(credentials.username, credentials.password)
+        finally:
+            await adapter.close()
+
+    async def _logged_in_adapter(self, member_id: int) -> SiteAdapter:
+        credentials = await self.storage.credentials.get(member_id)
+        if credentials is None:
+            raise NotLoggedIn
+        adapter = self._adapter_factory()
+        try:
+            await adapter.login(credentials.username, credentials.password)
+        except BaseException:
+            await adapter.close()
+            raise
+        return adapter
+
+    async def site_bookings(self, member_id: int) -> list[Booking]:
+        """The member's upcoming bookings as the club lists them."""
+        adapter = await self._logged_in_adapter(member_id)
+        try:
+            return await adapter.my_bookings()
+        finally:
+            await adapter.close()
+
+    # -- requests -------------------------------------------------------------------------------------
+
+    async def submit(
+        self,
+        member_id: int,
+        day: date,
+        times: tuple[time, ...],
+        duration_min: int,
+        courts: tuple[int, ...] = (),
+        partner: str | None = None,
+    ) -> BookingRequest:
+        """Validate, store and schedule (or start) a request. Raises RequestInvalid or NotLoggedIn."""
+        club = await self.club()
+        request = BookingRequest(
+            member_id=member_id,
+            day=day,
+            times=times,
+            duration_min=duration_min,
+            courts=courts,
+            partner=partner,
+        )
+        now = datetime.fromtimestamp(self.clock.now(), UTC)
+        validate(request, club.rules, club.court_numbers, now, self._limits.horizon_days)
+        if club.rules.partner_required and not partner:
+            raise RequestInvalid("The club needs your partner's name for every booking.")
+        if await self.storage.credentials.get(member_id) is None:
+            raise NotLoggedIn
+        open_requests = await self.storage.requests.for_member(
+            member_id, (RequestStatus.SCHEDULED, RequestStatus.RUNNING)
+        )
+        for existing in open_requests:
+            if (existing.day, existing.times, existing.duration_min, existing.courts) == (
+                day,
+                times,
+                duration_min,
+                courts,
+            ):
+                raise RequestInvalid(f"You already asked for exactly this (request #{existing.id}).")
+        if len(open_requests) >= self._limits.max_open_per_member:
+            raise RequestInvalid(
+                f"You have {len(open_requests)} requests waiting, the most allowed; "
+                "cancel one in /bookings first."
+            )
+        release = release_of(request, club.rules)
+        stored = await self.storage.requests.create(
+            request.with_(status=RequestStatus.SCHEDULED, release_at=release)
+        )
+        if release.timestamp() - self._policy.warmup_s > self.clock.now():
+            self._schedule(stored)
+        else:
+            self._launch(stored)
+        return stored
+
+    def _schedule(self, request: BookingRequest) -> None:
+        assert request.id is not None and request.release_at is not None
+        self._scheduler.schedule(
+            request.id, request.release_at.timestamp() - self._policy.warmup_s, self._due
+        )
+        self._publish(request, EventKind.SCHEDULED, "Scheduled", release_at=request.release_at)
+
+    async def _due(self, request_id: int) -> None:
+        request = await self.storage.requests.get(request_id)
+        if request is not None and request.status is RequestStatus.SCHEDULED:
+            self._launch(request)
+
+    def _launch(self, request: BookingRequest) -> None:
+        assert request.id is not None
+        if request.id in self._runs:
+            return
+        run = RequestRun(
+            request,
+            storage=self.storage,
+            adapter_factory=self._adapter_factory,
+            club_source=self.club,
+            clock=self.clock,
+            bus=self.bus,
+            gates=self._gates,
+            clock_estimate=self._clock_estimate,
+            policy=self._policy,
+        )
+        task = asyncio.create_task(run.execute(), name=f"request-{request.id}")
+        self._runs[request.id] = task
+        task.add_done_callback(lambda _: self._runs.pop(request.id or 0, None))
+
+    async def wait_for_runs(self) -> None:
+        """Until no run is in flight (tests and graceful shutdown)."""
+        while self._runs:
+            await asyncio.gather(*list(self._runs.values()), return_exceptions=True)
+
+    async def get(self, member_id: int, request_id: int) -> BookingRequest:
+        request = await self.storage.requests.get(request_id)
+        if request is None or request.member_id != member_id:
+            raise NotFound
+        return request
+
+    async def requests(self, member_id: int, open_only: bool = False) -> list[BookingRequest]:
+        statuses = (RequestStatus.SCHEDULED, RequestStatus.RUNNING) if open_only else ()
+        return await self.storage.requests.for_member(member_id, statuses)
+
+    async def cancel(self, member_id: int, request_id: int) -> BookingRequest:
+        """Withdraw a scheduled request, or cancel a booked one on the club's site."""
+        request = await self.get(member_id, request_id)
+        if (
+            request.status is RequestStatus.SCHEDULED
+            and request_id not in self._runs
+            and await self.storage.requests.update(
+                request_id, RequestStatus.CANCELLED, only_if=(RequestStatus.SCHEDULED,)
+            )
+        ):
+            self._scheduler.unschedule(request_id)
+            self._publish(request, EventKind.CANCELLED, "Cancelled; nothing will be booked")
+            return await self.get(member_id, request_id)
+        if request.status is RequestStatus.SCHEDULED or request.status is RequestStatus.RUNNING:
+            raise RequestInvalid(
+                "This request is being booked right now; cancel the booking once it has landed."
+            )
+        if request.status is RequestStatus.BOOKED and request.reference:
+            adapter = await self._logged_in_adapter(member_id)
+            try:
+                await adapter.cancel(request.reference)
+            finally:
+                await adapter.close()
+            await self.storage.requests.update(request_id, RequestStatus.CANCELLED, reason="Cancelled by you")
+            self._publish(request, EventKind.CANCELLED, "Booking cancelled at the club")
+            return await self.get(member_id, request_id)
+        raise RequestInvalid("This request has already ended; there is nothing to cancel.")
+
+    def _publish(self, request: BookingRequest, kind: EventKind, text: str, **fields: object) -> None:
+        assert request.id is not None
+        self.bus.publish(
+            ProgressEvent(
+                request_id=request.id,
+                member_id=request.member_id,
+                kind=kind,
+                at=self.clock.now(),
+                text=text,
+                **fields,  # type: ignore[arg-type]
+            )
+        )
