@@ -64,6 +64,11 @@ def _hm(value: time) -> str:
     return value.strftime("%H:%M")
 
 
+def _sentence(error: Exception) -> str:
+    text = str(error).strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def describe(slot: Slot) -> str:
     return f"court {slot.court} at {_hm(slot.start)}"
 
@@ -320,13 +325,13 @@ class RequestRun:
                 continue
             except LimitReached as error:
                 await self._finish(attempt, AttemptOutcome.LIMIT, error.which)
-                raise RunFailed(f"The club refused: {error}. Nothing more was tried.") from None
+                raise RunFailed(f"{_sentence(error)} Nothing more was tried.") from None
             except (InvalidRequest, RefusedByClub) as error:
                 outcome = (
                     AttemptOutcome.INVALID if isinstance(error, InvalidRequest) else AttemptOutcome.REFUSED
                 )
                 await self._finish(attempt, outcome, str(error))
-                raise RunFailed(f"The club refused the booking: {error}") from None
+                raise RunFailed(f"The club refused the booking: {_sentence(error)}") from None
             except RateLimited as error:
                 await self._finish(attempt, AttemptOutcome.RATE_LIMITED, f"{error.retry_after_s}s")
                 self._check_deadline("The club kept asking us to slow down")
@@ -346,7 +351,7 @@ class RequestRun:
                     return found
                 unclear += 1
                 if isinstance(error, PageNotUnderstood) and unclear >= self._policy.max_slow_checks:
-                    raise RunFailed(f"{error}. Nothing was booked.") from None
+                    raise RunFailed(f"{_sentence(error)} Nothing was booked.") from None
                 self._check_deadline("The club's site kept failing")
                 self._emit(EventKind.RETRYING, f"The club's site failed ({error}); retrying in {delay:.1f} s")
                 await asyncio.sleep(delay * (0.5 + self._rng.random()))

@@ -1,0 +1,115 @@
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from booking.models import BookingRequest
+from booking.release import ReleaseRule, WindowKind, to_utc
+from booking.sites.base import ClubRules
+from booking.validation import RequestInvalid, slot_starts, validate
+
+LONDON = ZoneInfo("Europe/London")
+DEMOCLUB = ReleaseRule(WindowKind.TIME_OF_DAY, 7, time(7))
+
+
+def _rules(release: ReleaseRule = DEMOCLUB) -> ClubRules:
+    return ClubRules(
+        release=release,
+        timezone=LONDON,
+        slot_minutes=60,
+        opens=time(7),
+        closes=time(22),
+        max_slots=2,
+        max_per_day=1,
+        max_future=4,
+        partner_required=False,
+        hold_before_open=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "expected_utc"),
+    [
+        (date(2026, 12, 8), datetime(2026, 12, 1, 7, 0, tzinfo=UTC)),  # winter: GMT
+        (date(2026, 7, 8), datetime(2026, 7, 1, 6, 0, tzinfo=UTC)),  # summer: BST
+        # release day and slot day on different sides of the spring change (29 March 2026)
+        (date(2026, 4, 2), datetime(2026, 3, 26, 7, 0, tzinfo=UTC)),
+        (date(2026, 4, 5), datetime(2026, 3, 29, 6, 0, tzinfo=UTC)),
+        # and of the autumn change (25 October 2026)
+        (date(2026, 10, 28), datetime(2026, 10, 21, 6, 0, tzinfo=UTC)),
+        (date(2026, 11, 1), datetime(2026, 10, 25, 7, 0, tzinfo=UTC)),
+    ],
+)
+def test_time_of_day_release_is_0700_club_time_across_dst(day: date, expected_utc: datetime) -> None:
+    assert DEMOCLUB.release_instant(day, time(18), 60, LONDON) == expected_utc
+
+
+def test_rolling_windows_measure_to_start_or_end() -> None:
+    to_end = ReleaseRule(WindowKind.ROLLING_END, 7)
+    to_start = ReleaseRule(WindowKind.ROLLING_START, 7)
+    day = date(2026, 12, 8)
+    assert to_end.release_instant(day, time(18), 60, LONDON) == datetime(2026, 12, 1, 19, tzinfo=UTC)
+    assert to_start.release_instant(day, time(18), 90, LONDON) == datetime(2026, 12, 1, 18, tzinfo=UTC)
+
+
+def test_rolling_window_across_dst_keeps_wall_clock() -> None:
+    rule = ReleaseRule(WindowKind.ROLLING_END, 7)
+    # slot on Wed 1 April (BST) 18:00-19:00 opens Wed 25 March 19:00 GMT
+    assert rule.release_instant(date(2026, 4, 1), time(18), 60, LONDON) == datetime(
+        2026, 3, 25, 19, tzinfo=UTC
+    )
+
+
+def test_gap_and_fold_times() -> None:
+    assert to_utc(datetime(2026, 3, 29, 1, 30), LONDON) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    # the first of the two 01:30s in autumn: the earlier instant, never late
+    assert to_utc(datetime(2026, 10, 25, 1, 30), LONDON) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)), st.integers(7, 21))
+def test_release_is_always_0700_local_seven_days_before(day: date, hour: int) -> None:
+    instant = DEMOCLUB.release_instant(day, time(hour), 60, LONDON)
+    local = instant.astimezone(LONDON)
+    assert local.date() == day - timedelta(days=7)
+    assert local.time() == time(7)
+
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def _request(**changes: object) -> BookingRequest:
+    base = BookingRequest(member_id=1, day=date(2026, 12, 1), times=(time(18),), duration_min=60, courts=(2,))
+    return base.with_(**changes)
+
+
+def test_a_good_request_passes() -> None:
+    validate(_request(), _rules(), [1, 2, 3, 4], NOW)
+    validate(_request(times=(time(20),), duration_min=120, courts=()), _rules(), [1, 2, 3, 4], NOW)
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"day": date(2026, 11, 23)}, "already passed"),
+        ({"day": date(2026, 11, 24), "times": (time(9),)}, "already passed"),
+        ({"times": (time(6),)}, "not a slot start"),
+        ({"times": (time(18, 30),)}, "not a slot start"),
+        ({"times": (time(22),)}, "not a slot start"),
+        ({"times": (time(21),), "duration_min": 120}, "run past closing"),
+        ({"courts": (7,)}, "no court 7"),
+        ({"duration_min": 90}, "60 min or 120 min"),
+        ({"day": date(2027, 3, 1)}, "more than 60 days"),
+        ({"times": ()}, "at least one start time"),
+        ({"times": (time(18), time(18))}, "once"),
+    ],
+)
+def test_each_bad_request_says_what_is_allowed(changes: dict, says: str) -> None:
+    with pytest.raises(RequestInvalid, match=says):
+        validate(_request(**changes), _rules(), [1, 2, 3, 4], NOW)
+
+
+def test_slot_grid() -> None:
+    starts = slot_starts(_rules())
+    assert starts[0] == time(7) and starts[-1] == time(21) and len(starts) == 15
