@@ -161,23 +161,26 @@ class RequestRun:
         self._emit(EventKind.WARMING_UP, "Logging in to the club")
         club = await self._transient(self._club_source)
         self._rules, self._courts = club.rules, club.court_numbers
-        await self._login(adapter)
-        self._emit(EventKind.LOGGED_IN, "Logged in")
-        found = await self._settle_earlier_attempts(adapter)
-        if found is not None:
-            return found
         release = self.request.release_at or datetime.now(UTC)
         release_s = release.timestamp()
-        candidates = self._candidates()
-        prepared: Prepared | None = None
-        pending: Attempt | None = None
-        if self._server_now() < release_s:
+        sample: ClockSample | None = None
+        if self._clock.now() < release_s:
+            # Before logging in: many members warming up together would disturb the estimate.
             sample = await self._sync_clock(adapter)
             self._emit(
                 EventKind.CLOCK_SYNCED,
                 f"Club clock is {sample.offset_s * 1000:+.0f} ms from ours (±{sample.error_s * 1000:.0f} ms)",
                 clock_offset_ms=sample.offset_s * 1000,
             )
+        await self._login(adapter)
+        self._emit(EventKind.LOGGED_IN, "Logged in")
+        found = await self._settle_earlier_attempts(adapter)
+        if found is not None:
+            return found
+        candidates = self._candidates()
+        prepared: Prepared | None = None
+        pending: Attempt | None = None
+        if sample is not None and self._server_now() < release_s:
             if self._rules.hold_before_open:
                 prepared = await self._prepare_early(adapter, candidates[0])
             # The first attempt is on disk before we wait, so nothing but the request is left to do at
