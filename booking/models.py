@@ -13,8 +13,9 @@ class Role(StrEnum):
 
 
 class Access(StrEnum):
-    ALLOWED = "allowed"
+    STRANGER = "stranger"  # has not asked for access
     PENDING = "pending"  # asked an admin, not answered yet
+    ALLOWED = "allowed"
     DENIED = "denied"
 
 
@@ -23,7 +24,7 @@ class Member:
     telegram_id: int
     name: str
     role: Role = Role.MEMBER
-    access: Access = Access.PENDING
+    access: Access = Access.STRANGER
     partner_default: str | None = None
 
 

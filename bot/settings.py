@@ -19,7 +19,7 @@ from dotenv import dotenv_values
 from storage.crypto import validate_key
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-SECRET_FIELDS = ("telegram_token", "encryption_keys")
+SECRET_FIELDS = ("telegram_bot_token", "encryption_keys")
 
 
 class SettingsError(Exception):
@@ -28,7 +28,7 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    telegram_token: str | None
+    telegram_bot_token: str | None
     telegram_api_url: str
     club_site: str
     club_url: str | None
@@ -74,7 +74,7 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         return value or None
 
     return Settings(
-        telegram_token=_token(get("TELEGRAM_BOT_TOKEN")),
+        telegram_bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
         telegram_api_url=_url("TELEGRAM_API_URL", get("TELEGRAM_API_URL") or "https://api.telegram.org"),
         club_site=_site(get("CLUB_SITE") or "democlub"),
         club_url=_url("CLUB_URL", get("CLUB_URL")) if get("CLUB_URL") else None,

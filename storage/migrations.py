@@ -9,7 +9,7 @@ MIGRATIONS: tuple[str, ...] = (
         telegram_id     INTEGER PRIMARY KEY,
         name            TEXT NOT NULL,
         role            TEXT NOT NULL CHECK (role IN ('member', 'admin')),
-        access          TEXT NOT NULL CHECK (access IN ('allowed', 'pending', 'denied')),
+        access          TEXT NOT NULL CHECK (access IN ('stranger', 'pending', 'allowed', 'denied')),
         partner_default TEXT,
         created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     );
