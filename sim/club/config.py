@@ -16,16 +16,26 @@ from zoneinfo import ZoneInfo
 
 from booking.release import ReleaseRule, WindowKind
 
-_HHMM = re.compile(r"(\d{2}):(\d{2})", re.ASCII)
+_CLOCK = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?", re.ASCII)
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
+def parse_clock(text: str, *, seconds: bool = True) -> dt.time:
+    """A strict "HH:MM" or, where `seconds` are allowed (settings, not requests), "HH:MM:SS"."""
+    match = _CLOCK.fullmatch(text)
+    if match is None or (match[3] is not None and not seconds):
+        raise ValueError(f"not a {'HH:MM[:SS]' if seconds else 'HH:MM'} time: {text!r}")
+    return dt.time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
 def parse_hhmm(text: str) -> dt.time:
-    """A strict "HH:MM" (the only time format the club accepts or writes)."""
-    match = _HHMM.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a HH:MM time: {text!r}")
-    return dt.time(int(match[1]), int(match[2]))
+    """A slot start as requests give it: strictly "HH:MM"."""
+    return parse_clock(text, seconds=False)
+
+
+def format_clock(t: dt.time) -> str:
+    """ "HH:MM", or "HH:MM:SS" for a time set to the second (an opening time may be)."""
+    return t.strftime("%H:%M:%S" if t.second else "%H:%M")
 
 
 def parse_day(text: str) -> dt.date:
@@ -120,21 +130,34 @@ class ClubConfig:
         """Refuse settings the club could not run with, naming the setting."""
         if not self.courts:
             raise ValueError("courts: at least one court is needed")
-        ZoneInfo(self.timezone)  # raises for an unknown zone
+        try:
+            ZoneInfo(self.timezone)
+        except (KeyError, ValueError) as exc:  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from exc
         if self.slot_minutes <= 0 or 24 * 60 % self.slot_minutes:
             raise ValueError("slot_minutes must divide a day")
         if self.open_from >= self.open_until:
             raise ValueError("open_from must be before open_until")
+        if self.window_days > 3650:
+            raise ValueError("window_days must be at most 3650")
         if self.max_slots < 1:
             raise ValueError("max_slots must be at least 1")
-        if self.window_days < 0:
-            raise ValueError("window_days must not be negative")
+        for name in ("window_days", "max_per_day", "max_future", "retry_after_s", "commit_store_then_fail"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
         for name in _RATE_FIELDS:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
         if self.error_rate + self.rate_limit_rate > 1.0:
             raise ValueError("error_rate + rate_limit_rate must not exceed 1")
-        for name in ("latency_ms", "jitter_ms", "spike_ms", "spike_window_s", "commit_latency_ms"):
+        for name in (
+            "latency_ms",
+            "jitter_ms",
+            "spike_ms",
+            "spike_window_s",
+            "commit_latency_ms",
+            "hold_minutes",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
 
@@ -156,7 +179,10 @@ class ClubConfig:
         unknown = sorted(set(changes) - known)
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(unknown)}")
-        coerced = {name: _coerce(name, value) for name, value in changes.items()}
+        try:
+            coerced = {name: _coerce(name, value) for name, value in changes.items()}
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"bad settings: {exc}") from exc
         candidate = dataclasses.replace(self, **coerced)  # validates
         for name in coerced:
             setattr(self, name, getattr(candidate, name))
@@ -166,7 +192,7 @@ class ClubConfig:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if isinstance(value, dt.time):
-                value = value.strftime("%H:%M")
+                value = format_clock(value)
             elif f.name == "rivals":
                 value = [rival.to_json() for rival in value]
             out[f.name] = value
@@ -174,10 +200,23 @@ class ClubConfig:
 
 
 def _coerce(name: str, value: Any) -> Any:
+    """A JSON value as the type the setting has, or ValueError naming the setting."""
+    kind = _FIELD_TYPES[name]
     if name in _TIME_FIELDS:
-        return value if isinstance(value, dt.time) else parse_hhmm(str(value))
+        return value if isinstance(value, dt.time) else parse_clock(str(value))
     if name == "rivals":
         return [r if isinstance(r, Rival) else Rival.from_json(r) for r in value]
-    if name in ("courts", "members"):
-        return {str(k): str(v) for k, v in dict(value).items()}
-    return value
+    if kind == "dict[str, str]" and isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind in ("int", "float") and isinstance(value, int | float) and not isinstance(value, bool):
+        if kind == "int" and value != int(value):
+            raise ValueError(f"{name} must be a whole number")
+        return int(value) if kind == "int" else float(value)
+    if kind == "str" and isinstance(value, str):
+        return value
+    raise ValueError(f"{name} must be {kind}, not {value!r}")
+
+
+_FIELD_TYPES = {f.name: str(f.type) for f in dataclasses.fields(ClubConfig)}

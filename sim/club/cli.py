@@ -1,0 +1,152 @@
+"""`courtbot club`: the simulated club on its own, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from zoneinfo import ZoneInfo
+
+from sim.club.config import ClubConfig, parse_clock
+from sim.club.runner import start_club
+
+
+def _member(text: str) -> tuple[str, str]:
+    username, sep, password = text.partition(":")
+    if not sep or not username or not password:
+        raise argparse.ArgumentTypeError(f"expected USER:PASSWORD, got {text!r}")
+    return username, password
+
+
+def _clock(text: str) -> str:
+    try:
+        parse_clock(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _timezone(text: str) -> str:
+    try:
+        ZoneInfo(text)
+    except (KeyError, ValueError):
+        raise argparse.ArgumentTypeError(f"unknown time zone {text!r}") from None
+    return text
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = ClubConfig()
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=8081, help="port to listen on, 0 for any (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--member",
+        action="append",
+        type=_member,
+        metavar="USER:PASSWORD",
+        help="a member who can log in (repeatable; replaces the demo members)",
+    )
+    parser.add_argument(
+        "--window-days",
+        type=int,
+        default=defaults.window_days,
+        metavar="N",
+        help="days ahead a slot opens (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--opens-at",
+        type=_clock,
+        default="07:00",
+        metavar="HH:MM[:SS]",
+        help="club time slots open (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timezone",
+        type=_timezone,
+        default=defaults.timezone,
+        metavar="ZONE",
+        help="the club's IANA time zone (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--clock-offset-ms", type=float, default=0.0, metavar="MS", help="server clock minus real time"
+    )
+    parser.add_argument("--latency-ms", type=float, default=0.0, metavar="MS", help="added to every answer")
+    parser.add_argument(
+        "--jitter-ms", type=float, default=0.0, metavar="MS", help="latency varies by up to ± this"
+    )
+    parser.add_argument(
+        "--spike-ms",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="extra latency for a few seconds after each daily release",
+    )
+    parser.add_argument(
+        "--error-rate",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of answers that are 500/502/503",
+    )
+    parser.add_argument(
+        "--rate-limit-rate", type=_share, default=0.0, metavar="SHARE", help="share of answers that are 429"
+    )
+    parser.add_argument("--partner-required", action="store_true", help="a booking must name a partner")
+    parser.add_argument("--hold-before-open", action="store_true", help="allow holds before release")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the fault dice")
+
+
+def config_from(args: argparse.Namespace) -> ClubConfig:
+    """The settings the flags describe; ValueError names a setting that cannot work."""
+    config = ClubConfig(
+        window_days=args.window_days,
+        opens_at=parse_clock(args.opens_at),
+        timezone=args.timezone,
+        clock_offset_s=args.clock_offset_ms / 1000,
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        spike_ms=args.spike_ms,
+        error_rate=args.error_rate,
+        rate_limit_rate=args.rate_limit_rate,
+        partner_required=args.partner_required,
+        hold_before_open=args.hold_before_open,
+        seed=args.seed,
+    )
+    if args.member:
+        config.members = dict(args.member)
+    return config
+
+
+def run(args: argparse.Namespace) -> None:
+    try:
+        config = config_from(args)
+    except ValueError as exc:
+        raise SystemExit(f"courtbot club: {exc}") from None
+    try:
+        asyncio.run(_serve(config, args.host, args.port))
+    except OSError as exc:  # the port is taken, the address is not ours, ...
+        raise SystemExit(f"courtbot club: cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+
+
+async def _serve(config: ClubConfig, host: str, port: int) -> None:
+    club = await start_club(config, host, port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    print(f"democlub is serving at {club.url}  (Ctrl-C to stop)", flush=True)
+    for username, password in config.members.items():
+        print(f"  member {username} / password {password}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await club.stop()
+    print("democlub stopped", flush=True)
