@@ -54,18 +54,23 @@ class ClubProcess:
     """`courtbot club` in a subprocess, configured through its /_sim/ control API."""
 
     def __init__(self) -> None:
-        self.proc: subprocess.Popen[str] | None = None
+        self.proc: asyncio.subprocess.Process | None = None
         self.url = ""
 
     async def __aenter__(self) -> ClubProcess:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from bot.cli import main; main()", "club", "--port", "0"],
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            "from bot.cli import main; main()",
+            "club",
+            "--port",
+            "0",
             cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
+            stdout=asyncio.subprocess.PIPE,
         )
         assert self.proc.stdout is not None
-        for line in self.proc.stdout:
+        async for raw in self.proc.stdout:
+            line = raw.decode()
             if "http://" in line:
                 self.url = line[line.index("http://") :].split()[0].rstrip(".,")
                 break
@@ -76,7 +81,7 @@ class ClubProcess:
     async def __aexit__(self, *exc: object) -> None:
         assert self.proc is not None
         self.proc.terminate()
-        self.proc.wait(timeout=10)
+        await self.proc.wait()
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
         async with (
@@ -167,10 +172,11 @@ async def baseline_run(club: ClubProcess, n: int, days_ahead: int) -> dict[str, 
     """The naive way: a job at our local release time logs in, then prepares and commits."""
     clock, release = await shift_world(club, days_ahead)
     slot_day = (release + timedelta(days=7)).date()
-    booked = 0
+    booked, ended = 0, 0
+    all_ended = asyncio.Event()
 
     async def book(i: int, username: str, password: str) -> None:
-        nonlocal booked
+        nonlocal booked, ended
         court, start = slot_of(i)
         adapter = create_adapter("democlub", SiteConfig(base_url=club.url, timeout_s=30), clock)
         try:
@@ -182,17 +188,18 @@ async def baseline_run(club: ClubProcess, n: int, days_ahead: int) -> dict[str, 
             print(f"  baseline {username}: {type(error).__name__}", file=sys.stderr)
         finally:
             await adapter.close()
+            ended += 1
+            if ended == n:
+                all_ended.set()
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.start()
     local_release = datetime.fromtimestamp(release.timestamp() - clock.shift_s, UTC)
-    jobs = [
-        scheduler.add_job(book, "date", run_date=local_release, args=[i, u, p], misfire_grace_time=None)
-        for i, (u, p) in enumerate(members(n).items())
-    ]
-    while any(scheduler.get_job(job.id) for job in jobs):
-        await asyncio.sleep(0.1)
-    await asyncio.sleep(3)  # let the last bookings finish
+    for i, (username, password) in enumerate(members(n).items()):
+        scheduler.add_job(
+            book, "date", run_date=local_release, args=[i, username, password], misfire_grace_time=None
+        )
+    await asyncio.wait_for(all_ended.wait(), LEAD_S + 60)
     scheduler.shutdown(wait=False)
     arrivals = await club.call("GET", "/_sim/arrivals")
     return figures(arrivals, release.timestamp(), booked, n)

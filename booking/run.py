@@ -173,6 +173,7 @@ class RequestRun:
                 clock_offset_ms=sample.offset_s * 1000,
             )
         await self._login(adapter)
+        await self._transient(adapter.courts)  # what booking needs, loaded now rather than at the instant
         self._emit(EventKind.LOGGED_IN, "Logged in")
         found = await self._settle_earlier_attempts(adapter)
         if found is not None:

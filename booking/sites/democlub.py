@@ -1,0 +1,311 @@
+"""The democlub adapter: the simulated club's HTML site (contract: sim/club/README.md).
+
+One instance is one member's conversation: its own aiohttp session, cookie jar and keep-alive pool.
+Pages are read by `democlub_pages`; this module adds HTTP, court numbering and session recovery.
+
+Session recovery: a member page that comes back as the login page raises SessionExpired; the adapter
+logs in again once with the credentials it keeps in memory and repeats the call once. `commit` is never
+repeated (an expired session there means the booking was not made; the engine decides what next). A
+login page right after a fresh login is not an expiry but a page we do not understand. Before `login`
+has been called, member calls raise SessionExpired without touching the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+import aiohttp
+from yarl import URL
+
+from booking.clocksync import estimate_offset
+from booking.sites import democlub_pages as pages
+from booking.sites.base import (
+    Booking,
+    ClockSample,
+    ClubRules,
+    Court,
+    DayGrid,
+    Prepared,
+    SiteAdapter,
+    SiteConfig,
+    Slot,
+)
+from booking.sites.errors import InvalidRequest, LoginFailed, PageNotUnderstood, SessionExpired
+from booking.sites.http import Reply, date_probe, fetch, new_session
+from booking.timebase import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    username: str
+    password: str = field(repr=False)
+
+
+class DemoClubAdapter(SiteAdapter):
+    """democlub over HTTP for one member."""
+
+    def __init__(self, config: SiteConfig, clock: Clock | None = None) -> None:
+        self._config = config
+        self._base = URL(config.base_url)
+        self._clock: Clock = clock or SystemClock()
+        self._session: aiohttp.ClientSession | None = None
+        self._credentials: _Credentials | None = None
+        self._csrf: str | None = None
+        self._login_lock = asyncio.Lock()
+        self._logins = 0  # successful logins, so concurrent expiries log in again only once
+        self._rules_page: pages.RulesPage | None = None
+        self._courts: list[Court] | None = None
+
+    def __repr__(self) -> str:
+        who = self._credentials.username if self._credentials else "nobody"
+        return f"<DemoClubAdapter {self._base} as {who}>"
+
+    # -- the interface ---------------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> None:
+        self._credentials = _Credentials(username, password)
+        try:
+            await self._login()
+        except LoginFailed:
+            self._credentials = None  # refused credentials must not be replayed by a later re-login
+            raise
+
+    async def rules(self) -> ClubRules:
+        return (await self._rules()).rules
+
+    async def server_clock(self) -> ClockSample:
+        http = self._http()
+        url = self._url("rules")
+        return await estimate_offset(lambda: date_probe(http, url, self._clock), self._clock, max_probes=60)
+
+    async def courts(self) -> list[Court]:
+        if self._courts is None:
+            site = (await self._rules()).courts
+            names = dict(site)
+            if self._config.court_map is None:
+                self._courts = [Court(n, sid, name) for n, (sid, name) in enumerate(site, start=1)]
+            else:
+                missing = [
+                    f"{n}={sid}" for n, sid in sorted(self._config.court_map.items()) if sid not in names
+                ]
+                if missing:
+                    raise InvalidRequest(
+                        f"COURT_MAP ({', '.join(missing)}) names court ids the club does not list "
+                        f"(it lists {', '.join(names)})."
+                    )
+                self._courts = [
+                    Court(n, sid, names[sid]) for n, sid in sorted(self._config.court_map.items())
+                ]
+        return list(self._courts)
+
+    async def availability(self, day: date) -> DayGrid:
+        ours = await self._site_to_ours()
+        grid = await self._member("availability", lambda: self._availability(day))
+        absent = sorted(n for sid, n in ours.items() if sid not in grid.court_ids)
+        if absent:
+            raise PageNotUnderstood("availability", f"the grid has no column for court {absent[0]}")
+        return DayGrid(day, {(ours[sid], start): s for (sid, start), s in grid.cells.items() if sid in ours})
+
+    async def prepare(self, slot: Slot, partner: str | None = None) -> Prepared:
+        site_id = await self._site_id(slot.court)
+        if not partner and self._rules_page is not None and self._rules_page.rules.partner_required:
+            raise InvalidRequest("This club needs your partner's name for every booking.")
+        params = {
+            "court": site_id,
+            "date": slot.day.isoformat(),
+            "time": slot.start.strftime("%H:%M"),
+            "duration": str(slot.duration_min),
+        }
+        form = await self._member("booking form", lambda: self._prepare(params))
+        if form.partner_required and not partner:
+            # The hold lapses by itself after the club's hold time.
+            raise InvalidRequest("This club needs your partner's name for every booking.")
+        data = {
+            "csrf_token": form.csrf_token,
+            "hold_id": form.hold_id,
+            "partner_required": form.partner_required,
+            "partner": partner or "",
+        }
+        return Prepared(slot, data)
+
+    async def commit(self, prepared: Prepared) -> Booking:
+        site_id = await self._site_id(prepared.slot.court)
+        form = _commit_form(prepared.data)
+        logins = self._require_login()
+        try:
+            confirmed = self._parse(await self._post("book", form), pages.parse_confirmation)
+        except SessionExpired:
+            await self._relogin(logins)
+            raise SessionExpired(
+                "Your club session had expired, so the booking was not made. "
+                "You are logged in again; the booking has to be prepared again."
+            ) from None
+        slot = prepared.slot
+        stated = (confirmed.court_id, confirmed.day, confirmed.start, confirmed.duration_min)
+        if stated != (site_id, slot.day, slot.start, slot.duration_min):
+            raise PageNotUnderstood(
+                "booking confirmation",
+                f"it confirms court id {confirmed.court_id} on {confirmed.day} at {confirmed.start:%H:%M} for "
+                f"{confirmed.duration_min} min, not the slot asked for",
+            )
+        return Booking(confirmed.reference, slot)
+
+    async def my_bookings(self) -> list[Booking]:
+        ours = await self._site_to_ours()
+        listed = await self._member("my bookings", self._my_bookings)
+        return [_booking(b, ours[b.court_id]) for b in listed.bookings if b.court_id in ours]
+
+    async def cancel(self, reference: str) -> None:
+        if not reference.strip():
+            raise InvalidRequest("A booking reference is needed to cancel.")
+        await self._member("cancellation", lambda: self._cancel(reference.strip()))
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # -- one round trip each ---------------------------------------------------------------------------
+
+    async def _login(self) -> None:
+        """GET the form, POST it; one retry if the club rejects its own fresh CSRF token."""
+        creds = self._credentials
+        assert creds is not None
+        for attempt in (1, 2):
+            token = self._parse(await self._get("login"), pages.parse_login_form)
+            form = {"csrf_token": token, "username": creds.username, "password": creds.password}
+            # The club answers a good login with a redirect to a member page; stopping there saves
+            # loading (and parsing) a whole grid per member while hundreds warm up for one release.
+            reply = await self._post("login", form, allow_redirects=False)
+            if reply.status in (302, 303) and reply.headers.get("Location", "").split("?")[0] != "/login":
+                self._csrf = token
+                self._logins += 1
+                return
+            try:
+                member_token = self._parse(reply, lambda html: pages.parse_login_result(html, creds.username))
+            except SessionExpired:
+                if attempt == 2:
+                    raise PageNotUnderstood("login", "the club rejected its own login form twice") from None
+                continue
+            self._csrf = member_token or token
+            self._logins += 1
+            return
+
+    async def _availability(self, day: date) -> pages.Grid:
+        reply = await self._get("courts", {"date": day.isoformat()})
+        grid = self._parse(reply, lambda html: pages.parse_grid(html, day))
+        self._csrf = grid.csrf_token or self._csrf
+        return grid
+
+    async def _prepare(self, params: Mapping[str, str]) -> pages.ConfirmForm:
+        return self._parse(await self._get("book", params), pages.parse_confirm_form)
+
+    async def _my_bookings(self) -> pages.MyBookingsPage:
+        listed = self._parse(await self._get("my-bookings"), pages.parse_my_bookings)
+        self._csrf = listed.csrf_token or self._csrf
+        return listed
+
+    async def _cancel(self, reference: str) -> None:
+        reply = await self._post("cancel", {"csrf_token": self._csrf or "", "reference": reference})
+        listed = self._parse(reply, lambda html: pages.parse_my_bookings(html, "cancellation"))
+        self._csrf = listed.csrf_token or self._csrf
+        if listed.cancelled != reference or any(b.reference == reference for b in listed.bookings):
+            raise PageNotUnderstood("cancellation", "the club did not confirm the cancellation")
+
+    # -- plumbing ------------------------------------------------------------------------------------
+
+    async def _member(self, page: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run a member call; on an expired session log in again once and repeat it once."""
+        logins = self._require_login()
+        try:
+            return await call()
+        except SessionExpired:
+            await self._relogin(logins)
+        try:
+            return await call()
+        except SessionExpired:
+            raise PageNotUnderstood(
+                page, "the club showed its login page again right after logging in"
+            ) from None
+
+    def _require_login(self) -> int:
+        if self._credentials is None:
+            raise SessionExpired("Not logged in to the club yet.")
+        return self._logins
+
+    async def _relogin(self, logins_seen: int) -> None:
+        async with self._login_lock:
+            if self._logins == logins_seen:  # nobody else has logged in again meanwhile
+                assert self._credentials is not None
+                log.info("club session of %s expired; logging in again", self._credentials.username)
+                await self._login()
+
+    async def _rules(self) -> pages.RulesPage:
+        if self._rules_page is None:
+            self._rules_page = self._parse(await self._get("rules"), pages.parse_rules)
+        return self._rules_page
+
+    async def _site_to_ours(self) -> dict[str, int]:
+        if self._config.court_map is not None:
+            return {sid: n for n, sid in self._config.court_map.items()}
+        return {c.site_id: c.number for c in await self.courts()}
+
+    async def _site_id(self, court: int) -> str:
+        if self._config.court_map is not None:
+            site_id = self._config.court_map.get(court)
+        else:
+            site_id = next((c.site_id for c in await self.courts() if c.number == court), None)
+        if site_id is None:
+            raise InvalidRequest(f"The club has no court {court}.")
+        return site_id
+
+    def _http(self) -> aiohttp.ClientSession:
+        # Created on first use: aiohttp sessions belong to the running event loop.
+        if self._session is None:
+            self._session = new_session(self._config.timeout_s)
+        return self._session
+
+    def _url(self, path: str) -> URL:
+        return self._base / path
+
+    async def _get(self, path: str, params: Mapping[str, str] | None = None) -> Reply:
+        return await fetch(self._http(), "GET", self._url(path), params=params)
+
+    async def _post(self, path: str, form: Mapping[str, str], *, allow_redirects: bool = True) -> Reply:
+        return await fetch(
+            self._http(), "POST", self._url(path), data=dict(form), allow_redirects=allow_redirects
+        )
+
+    @staticmethod
+    def _parse(reply: Reply, parse: Callable[[str], T]) -> T:
+        """Parse a reply; a page we cannot read after a non-2xx status says so in the detail."""
+        try:
+            return parse(reply.text)
+        except PageNotUnderstood as exc:
+            if 200 <= reply.status < 300:
+                raise
+            raise PageNotUnderstood(exc.page, f"{exc.detail} (HTTP {reply.status})") from None
+
+
+def _commit_form(data: Mapping[str, Any]) -> dict[str, str]:
+    """The POST /book form from what prepare() stored; anything else was not prepared by us."""
+    form: dict[str, str] = {}
+    for key in ("csrf_token", "hold_id", "partner"):
+        value = data.get(key)
+        if not isinstance(value, str) or (key == "hold_id" and not value):
+            raise InvalidRequest("This booking was not prepared for this club; prepare it again.")
+        form[key] = value
+    return form
+
+
+def _booking(site: pages.SiteBooking, court: int) -> Booking:
+    return Booking(site.reference, Slot(court, site.day, site.start, site.duration_min))
