@@ -278,15 +278,23 @@ class BookingService:
                 "This request is being booked right now; cancel the booking once it has landed."
             )
         if request.status is RequestStatus.BOOKED and request.reference:
-            adapter = await self._logged_in_adapter(member_id)
-            try:
-                await adapter.cancel(request.reference)
-            finally:
-                await adapter.close()
-            await self.storage.requests.update(request_id, RequestStatus.CANCELLED, reason="Cancelled by you")
-            self._publish(request, EventKind.CANCELLED, "Booking cancelled at the club")
+            await self.cancel_site_booking(member_id, request.reference)
             return await self.get(member_id, request_id)
         raise RequestInvalid("This request has already ended; there is nothing to cancel.")
+
+    async def cancel_site_booking(self, member_id: int, reference: str) -> None:
+        """Cancel one of the member's bookings on the club's site (made by us or not)."""
+        adapter = await self._logged_in_adapter(member_id)
+        try:
+            await adapter.cancel(reference)
+        finally:
+            await adapter.close()
+        for request in await self.storage.requests.for_member(member_id, (RequestStatus.BOOKED,)):
+            if request.reference == reference:
+                await self.storage.requests.update(
+                    request.id or 0, RequestStatus.CANCELLED, reason="Cancelled by you"
+                )
+                self._publish(request, EventKind.CANCELLED, "Booking cancelled at the club")
 
     def _publish(self, request: BookingRequest, kind: EventKind, text: str, **fields: object) -> None:
         assert request.id is not None
