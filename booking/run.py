@@ -99,6 +99,7 @@ class RequestRun:
         gates: FireGates,
         clock_estimate: SharedClockEstimate,
         policy: Policy,
+        member_lock: asyncio.Lock,
     ) -> None:
         assert request.id is not None
         self.request = request
@@ -111,6 +112,7 @@ class RequestRun:
         self._gates = gates
         self._clock_estimate = clock_estimate
         self._policy = policy
+        self._member_lock = member_lock
         self._offset_s = 0.0
         self._half_rtt_s = 0.0
         self._credentials: Credentials | None = None
@@ -194,7 +196,10 @@ class RequestRun:
         else:
             candidates = await self._free_first(adapter, candidates)
             self._emit(EventKind.FIRING, f"Booking {describe(candidates[0])}")
-        return await self._attempt_all(adapter, candidates, prepared, pending, release_s)
+        # One member's attempts never overlap, even across requests: on a site that does not lock
+        # (MRBS), two of them in flight could both land and beat the club's own per-day limit.
+        async with self._member_lock:
+            return await self._attempt_all(adapter, candidates, prepared, pending, release_s)
 
     async def _login(self, adapter: SiteAdapter) -> None:
         self._credentials = await self._storage.credentials.get(self.request.member_id)

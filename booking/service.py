@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -64,6 +65,7 @@ class BookingService:
         self._club: Club | None = None
         self._club_lock = asyncio.Lock()
         self._runs: dict[int, asyncio.Task[None]] = {}
+        self._member_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- life cycle -----------------------------------------------------------------------------------
 
@@ -240,6 +242,7 @@ class BookingService:
             gates=self._gates,
             clock_estimate=self._clock_estimate,
             policy=self._policy,
+            member_lock=self._member_locks[request.member_id],
         )
         task = asyncio.create_task(run.execute(), name=f"request-{request.id}")
         self._runs[request.id] = task

@@ -191,3 +191,16 @@ async def test_cancel_a_scheduled_request_and_a_booked_one(tmp_path: Path, key: 
         await w.service.cancel(member, booked.id)
         assert w.bookings("alice") == []
         assert (await w.storage.requests.get(booked.id)).status is RequestStatus.CANCELLED
+
+
+async def test_one_members_requests_never_overlap_at_the_club(tmp_path: Path, key: str) -> None:
+    async with world(tmp_path, key, release=RELEASE, max_per_day=2) as w:
+        member = await w.member(1)
+        first = await w.service.submit(member, SLOT_DAY, (time(18),), 60, (2,))
+        second = await w.service.submit(member, SLOT_DAY, (time(19),), 60, (3,))
+        assert (await w.finished(first.id)).status is RequestStatus.BOOKED
+        assert (await w.finished(second.id)).status is RequestStatus.BOOKED
+        steps = [(a.step, a.time) for a in w.arrivals("alice")]
+        assert len(steps) == 4
+        assert steps[0][0] == "prepare" and steps[1] == ("commit", steps[0][1])
+        assert steps[2][0] == "prepare" and steps[3] == ("commit", steps[2][1])
