@@ -1,36 +1,57 @@
 """Fire gates: one precise timer per fire instant, shared by every run due then.
 
 Two hundred members firing at 07:00:00 must not each spin their own final approach on a 2-core machine;
-one timer opens an `asyncio.Event` and all waiting runs go at once, in the order they queued.
+one timer wakes, sends every armed request in one tight loop, then opens an `asyncio.Event` so the
+waiting runs carry on (reading their answers, or sending through the ordinary path) in queue order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from booking.timebase import Clock
+
+log = logging.getLogger(__name__)
+
+Fire = Callable[[], None]
+
+
+@dataclass
+class _Gate:
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+    fires: list[Fire] = field(default_factory=list)
 
 
 class FireGates:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._gates: dict[float, asyncio.Event] = {}
+        self._gates: dict[float, _Gate] = {}
         self._timers: set[asyncio.Task[None]] = set()
 
-    async def wait(self, instant: float) -> None:
-        """Return at `instant` (on the clock), together with every other run waiting for it."""
+    async def wait(self, instant: float, fire: Fire | None = None) -> None:
+        """Return at `instant` (on the clock) with every other run waiting for it; `fire` is called first."""
         key = round(instant, 3)
         gate = self._gates.get(key)
         if gate is None:
-            gate = self._gates[key] = asyncio.Event()
+            gate = self._gates[key] = _Gate()
             timer = asyncio.create_task(self._open_at(key, gate))
             self._timers.add(timer)
             timer.add_done_callback(self._timers.discard)
-        await gate.wait()
+        if fire is not None:
+            gate.fires.append(fire)
+        await gate.opened.wait()
 
-    async def _open_at(self, key: float, gate: asyncio.Event) -> None:
+    async def _open_at(self, key: float, gate: _Gate) -> None:
         try:
             await self._clock.sleep_until(key)
         finally:
             self._gates.pop(key, None)
-            gate.set()
+            for fire in gate.fires:
+                try:
+                    fire()
+                except Exception:  # one member's broken connection must not hold back the rest
+                    log.exception("an armed request could not be sent")
+            gate.opened.set()

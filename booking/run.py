@@ -20,7 +20,7 @@ from booking.club import ClubSource
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
 from booking.models import Attempt, AttemptOutcome, BookingRequest, Credentials, RequestStatus
-from booking.sites.base import Booking, CellState, ClockSample, Prepared, SiteAdapter, Slot
+from booking.sites.base import ArmedPrepare, Booking, CellState, ClockSample, Prepared, SiteAdapter, Slot
 from booking.sites.errors import (
     HoldExpired,
     InvalidRequest,
@@ -54,6 +54,7 @@ class Policy:
     backoff_first_s: float = 0.2
     backoff_max_s: float = 5.0
     max_slow_checks: int = 5  # unclear outcomes in a row before we give up
+    arm_lead_s: float = 1.0  # connect the pre-built first request this long before firing
 
 
 class RunFailed(Exception):
@@ -183,6 +184,7 @@ class RequestRun:
         candidates = self._candidates()
         prepared: Prepared | None = None
         pending: Attempt | None = None
+        armed: ArmedPrepare | None = None
         if sample is not None and self._server_now() < release_s:
             if self._rules.hold_before_open:
                 prepared = await self._prepare_early(adapter, candidates[0])
@@ -190,7 +192,9 @@ class RequestRun:
             # the instant itself.
             pending = await self._record(candidates[0])
             fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
-            await self._gates.wait(fire_at)
+            if prepared is None:
+                armed = await self._arm(adapter, candidates[0], fire_at)
+            await self._gates.wait(fire_at, armed.fire if armed else None)
             self._fired_at_release = True
             self._emit(EventKind.FIRING, f"Firing for {describe(candidates[0])}", release_at=release)
         else:
@@ -199,7 +203,7 @@ class RequestRun:
         # One member's attempts never overlap, even across requests: on a site that does not lock
         # (MRBS), two of them in flight could both land and beat the club's own per-day limit.
         async with self._member_lock:
-            return await self._attempt_all(adapter, candidates, prepared, pending, release_s)
+            return await self._attempt_all(adapter, candidates, prepared, pending, armed, release_s)
 
     async def _login(self, adapter: SiteAdapter) -> None:
         self._credentials = await self._storage.credentials.get(self.request.member_id)
@@ -244,6 +248,15 @@ class RequestRun:
             raise RunFailed(self._all_taken_text(candidates))
         return free
 
+    async def _arm(self, adapter: SiteAdapter, slot: Slot, fire_at: float) -> ArmedPrepare | None:
+        """Build the first request in the last second, when its connection will not idle out first."""
+        await self._clock.sleep_until(fire_at - self._policy.arm_lead_s)
+        try:
+            return await adapter.arm(slot, self.request.partner)
+        except SiteError as error:
+            log.info("request %s: not armed (%s); firing the ordinary way", self.request_id, error)
+            return None
+
     async def _prepare_early(self, adapter: SiteAdapter, slot: Slot) -> Prepared | None:
         try:
             return await adapter.prepare(slot, self.request.partner)
@@ -277,13 +290,14 @@ class RequestRun:
         candidates: list[Slot],
         prepared: Prepared | None,
         pending: Attempt | None,
+        armed: ArmedPrepare | None,
         release_s: float,
     ) -> Booking:
         taken: list[Slot] = []
         for index, slot in enumerate(candidates):
             if index > 0:
-                prepared, pending = None, None
-            booking = await self._attempt_slot(adapter, slot, prepared, pending, release_s)
+                prepared, pending, armed = None, None, None
+            booking = await self._attempt_slot(adapter, slot, prepared, pending, armed, release_s)
             if booking is not None:
                 return booking
             taken.append(slot)
@@ -295,6 +309,7 @@ class RequestRun:
         slot: Slot,
         prepared: Prepared | None,
         pending: Attempt | None,
+        armed: ArmedPrepare | None,
         release_s: float,
     ) -> Booking | None:
         """Book one slot; None means it is taken. Raises RunFailed when the whole request must stop."""
@@ -305,7 +320,10 @@ class RequestRun:
             pending = None
             sent_at = self._clock.now()
             try:
-                if prepared is None or prepared.slot != slot:
+                if armed is not None:  # already sent by the gate: only its answer is awaited
+                    first, armed = armed, None
+                    prepared = await first.prepared()
+                elif prepared is None or prepared.slot != slot:
                     prepared = await adapter.prepare(slot, self.request.partner)
                 booking = await adapter.commit(prepared)
             except SlotTaken:

@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from booking.release import ReleaseRule
@@ -90,6 +90,18 @@ class Booking:
     slot: Slot
 
 
+class ArmedPrepare(Protocol):
+    """prepare()'s first request, built and connected in advance (see SiteAdapter.arm)."""
+
+    def fire(self) -> None:
+        """Send it now; synchronous, so one gate can fire hundreds back to back."""
+
+    async def prepared(self) -> Prepared:
+        """Its outcome, with exactly the errors prepare() would raise (never a re-login)."""
+
+    def close(self) -> None: ...
+
+
 class SiteAdapter(ABC):
     """One member's conversation with one club site (one HTTP session per member)."""
 
@@ -112,6 +124,10 @@ class SiteAdapter(ABC):
     @abstractmethod
     async def prepare(self, slot: Slot, partner: str | None = None) -> Prepared:
         """Everything short of commitment: token, hold or payment intent."""
+
+    async def arm(self, slot: Slot, partner: str | None = None) -> ArmedPrepare | None:
+        """prepare(slot) made ready to fire at a release instant; None where a site cannot."""
+        return None
 
     @abstractmethod
     async def commit(self, prepared: Prepared) -> Booking: ...

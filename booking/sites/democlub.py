@@ -24,7 +24,9 @@ from yarl import URL
 
 from booking.clocksync import estimate_offset
 from booking.sites import democlub_pages as pages
+from booking.sites.armed import ArmedRequest
 from booking.sites.base import (
+    ArmedPrepare,
     Booking,
     ClockSample,
     ClubRules,
@@ -116,26 +118,28 @@ class DemoClubAdapter(SiteAdapter):
         return DayGrid(day, {(ours[sid], start): s for (sid, start), s in grid.cells.items() if sid in ours})
 
     async def prepare(self, slot: Slot, partner: str | None = None) -> Prepared:
+        params = await self._booking_params(slot, partner)
+        form = await self._member("booking form", lambda: self._prepare(params))
+        return _prepared(slot, form, partner)
+
+    async def arm(self, slot: Slot, partner: str | None = None) -> ArmedPrepare:
+        params = await self._booking_params(slot, partner)
+        self._require_login()
+        url = self._url("book").with_query(params)
+        return _ArmedBookingForm(
+            await ArmedRequest.open(self._http(), "GET", url, self._config.timeout_s), slot, partner
+        )
+
+    async def _booking_params(self, slot: Slot, partner: str | None) -> dict[str, str]:
         site_id = await self._site_id(slot.court)
         if not partner and self._rules_page is not None and self._rules_page.rules.partner_required:
             raise InvalidRequest("This club needs your partner's name for every booking.")
-        params = {
+        return {
             "court": site_id,
             "date": slot.day.isoformat(),
             "time": slot.start.strftime("%H:%M"),
             "duration": str(slot.duration_min),
         }
-        form = await self._member("booking form", lambda: self._prepare(params))
-        if form.partner_required and not partner:
-            # The hold lapses by itself after the club's hold time.
-            raise InvalidRequest("This club needs your partner's name for every booking.")
-        data = {
-            "csrf_token": form.csrf_token,
-            "hold_id": form.hold_id,
-            "partner_required": form.partner_required,
-            "partner": partner or "",
-        }
-        return Prepared(slot, data)
 
     async def commit(self, prepared: Prepared) -> Booking:
         site_id = await self._site_id(prepared.slot.court)
@@ -294,6 +298,42 @@ class DemoClubAdapter(SiteAdapter):
             if 200 <= reply.status < 300:
                 raise
             raise PageNotUnderstood(exc.page, f"{exc.detail} (HTTP {reply.status})") from None
+
+
+def _prepared(slot: Slot, form: pages.ConfirmForm, partner: str | None) -> Prepared:
+    if form.partner_required and not partner:
+        # The hold lapses by itself after the club's hold time.
+        raise InvalidRequest("This club needs your partner's name for every booking.")
+    data = {
+        "csrf_token": form.csrf_token,
+        "hold_id": form.hold_id,
+        "partner_required": form.partner_required,
+        "partner": partner or "",
+    }
+    return Prepared(slot, data)
+
+
+class _ArmedBookingForm:
+    """GET /book for the release instant: the booking form (and its hold) in one pre-built request."""
+
+    def __init__(self, request: ArmedRequest, slot: Slot, partner: str | None) -> None:
+        self._request = request
+        self._slot = slot
+        self._partner = partner
+
+    def fire(self) -> None:
+        self._request.fire()
+
+    async def prepared(self) -> Prepared:
+        reply = await self._request.reply()
+        if 300 <= reply.status < 400:
+            if reply.headers.get("Location", "").split("?")[0].endswith("/login"):
+                raise SessionExpired("The club session had expired.")
+            raise PageNotUnderstood("booking form", f"an unexpected redirect (HTTP {reply.status})")
+        return _prepared(self._slot, DemoClubAdapter._parse(reply, pages.parse_confirm_form), self._partner)
+
+    def close(self) -> None:
+        self._request.close()
 
 
 def _commit_form(data: Mapping[str, Any]) -> dict[str, str]:

@@ -56,7 +56,7 @@ async def fetch(session: aiohttp.ClientSession, method: str, url: URL, **kwargs:
         async with session.request(method, url, **kwargs) as resp:
             body = await resp.read()
             check_status(resp.status, resp.headers)
-            return Reply(resp.status, resp.url, _decode(body, resp.charset), resp.headers)
+            return Reply(resp.status, resp.url, decode(body, resp.charset), resp.headers)
     except TimeoutError as exc:
         raise TemporarilyUnavailable("The club's booking site took too long to answer.") from exc
     except aiohttp.ClientError as exc:
@@ -114,7 +114,7 @@ async def date_probe(session: aiohttp.ClientSession, url: URL, clock: Clock) -> 
     return t_send, t_recv, int(server.timestamp())
 
 
-def _decode(body: bytes, charset: str | None) -> str:
+def decode(body: bytes, charset: str | None) -> str:
     """Bytes to text without ever failing: a wrong or unknown charset still yields a page to reject."""
     try:
         return body.decode(charset or "utf-8", errors="replace")
