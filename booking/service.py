@@ -126,6 +126,10 @@ class BookingService:
                 self._club = Club(rules=self._overridden(rules), courts=courts)
             return self._club
 
+    def forget_club(self) -> None:
+        """Read the club's rules afresh on next use (they changed, e.g. the playground's release)."""
+        self._club = None
+
     def _overridden(self, rules: ClubRules) -> ClubRules:
         """BOOKING_WINDOW_DAYS / BOOKING_OPENS_AT win over what the site says."""
         release = rules.release

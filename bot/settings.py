@@ -40,8 +40,12 @@ class Settings:
     encryption_keys: tuple[str, ...]
     allowed_users: frozenset[int]
     admin_users: frozenset[int]
+    http_host: str
     http_port: int
     log_level: str
+    log_format: str
+    retention_days: int
+    playground_port: int
 
     def masked(self) -> dict[str, str]:
         """The effective settings as `courtbot check` shows them, secrets masked."""
@@ -86,8 +90,12 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         encryption_keys=_keys(get("ENCRYPTION_KEYS")),
         allowed_users=_user_ids("ALLOWED_USERS", get("ALLOWED_USERS")),
         admin_users=_user_ids("ADMIN_USERS", get("ADMIN_USERS")),
-        http_port=_port(get("HTTP_PORT") or "8080"),
+        http_host=get("HTTP_HOST") or "127.0.0.1",
+        http_port=_port("HTTP_PORT", get("HTTP_PORT") or "8080"),
         log_level=_log_level(get("LOG_LEVEL") or "INFO"),
+        log_format=_choice("LOG_FORMAT", get("LOG_FORMAT") or "text", ("text", "json")),
+        retention_days=_retention(get("RETENTION_DAYS") or "90"),
+        playground_port=_port("PLAYGROUND_PORT", get("PLAYGROUND_PORT") or "8000"),
     )
 
 
@@ -198,9 +206,21 @@ def _user_ids(name: str, value: str | None) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _port(value: str) -> int:
+def _port(name: str, value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise SettingsError(f"HTTP_PORT: {value!r} is not a port number from 1 to 65535")
+        raise SettingsError(f"{name}: {value!r} is not a port number from 1 to 65535")
+    return int(value)
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value.lower() not in allowed:
+        raise SettingsError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    return value.lower()
+
+
+def _retention(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"RETENTION_DAYS: {value!r} is not a whole number of days, at least 1")
     return int(value)
 
 

@@ -91,5 +91,13 @@ class Database:
         async with self._lock:
             yield self._conn
 
+    async def ping(self) -> bool:
+        """Whether the database answers a query (for /healthz)."""
+        try:
+            async with self.reading() as conn, conn.execute("SELECT 1") as cursor:
+                return (await cursor.fetchone()) is not None
+        except (aiosqlite.Error, ValueError):
+            return False
+
     async def close(self) -> None:
         await self._conn.close()

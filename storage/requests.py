@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import aiosqlite
 
@@ -16,6 +16,11 @@ _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 def _times_text(times: Iterable[time]) -> str:
     return json.dumps([t.strftime("%H:%M") for t in times])
+
+
+def _sql_stamp(instant: datetime) -> str:
+    """An instant as the schema's timestamps are written (strftime('%Y-%m-%dT%H:%M:%fZ'))."""
+    return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _stamp(text: str | None) -> datetime | None:
@@ -106,6 +111,22 @@ class RequestRepo:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(query, args)
             return cursor.rowcount > 0
+
+    async def prune(self, finished_before: datetime, today: date) -> int:
+        """Forget finished requests (and their attempts) last touched before the cut-off, except any whose
+        day is still ahead: /bookings shows those."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                """DELETE FROM requests WHERE status IN (?, ?, ?) AND updated_at < ? AND day < ?""",
+                (
+                    RequestStatus.BOOKED,
+                    RequestStatus.FAILED,
+                    RequestStatus.CANCELLED,
+                    _sql_stamp(finished_before),
+                    today.isoformat(),
+                ),
+            )
+            return cursor.rowcount
 
     async def for_member(
         self, member_id: int, statuses: Iterable[RequestStatus] = ()

@@ -13,7 +13,7 @@ def _load(**env: str):
 
 def test_defaults() -> None:
     settings = _load()
-    assert settings.telegram_token is None
+    assert settings.telegram_bot_token is None
     assert settings.club_site == "democlub"
     assert str(settings.club_timezone) == "Europe/London"
     assert settings.court_map is None
@@ -78,6 +78,9 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("CLUB_URL", "club.example.org", "not an http(s) URL"),
         ("CLUB_SITE", "nosuchsite", "unknown site"),
         ("LOG_LEVEL", "LOUD", "not one of"),
+        ("LOG_FORMAT", "xml", "not one of"),
+        ("RETENTION_DAYS", "0", "at least 1"),
+        ("PLAYGROUND_PORT", "port", "not a port number"),
     ],
 )
 def test_each_bad_value_is_one_clear_line(name: str, value: str, says: str) -> None:

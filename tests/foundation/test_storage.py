@@ -30,12 +30,16 @@ async def _member(storage: Storage, telegram_id: int = 42) -> Member:
     return member
 
 
+def _database_bytes(data_dir: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in data_dir.iterdir() if p.name.startswith("courtbot.sqlite3"))
+
+
 async def test_credentials_round_trip_and_never_in_clear_on_disk(storage: Storage, tmp_path: Path) -> None:
     await _member(storage)
     await storage.credentials.save(42, Credentials(USERNAME, PASSWORD))
     assert await storage.credentials.get(42) == Credentials(USERNAME, PASSWORD)
     await storage.close()
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("courtbot.sqlite3"))
+    raw = _database_bytes(tmp_path)
     assert raw, "the database files exist"
     for secret in (USERNAME, PASSWORD):
         assert secret.encode() not in raw
@@ -210,3 +214,31 @@ async def test_deleting_a_member_removes_their_credentials(storage: Storage) -> 
     assert await storage.credentials.delete(42)
     assert await storage.credentials.get(42) is None
     assert not await storage.credentials.delete(42)
+
+
+async def test_prune_forgets_old_finished_requests_but_keeps_upcoming_and_open_ones(storage: Storage) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    await _member(storage)
+
+    async def make(day: date, status: RequestStatus) -> int:
+        request = await storage.requests.create(
+            BookingRequest(member_id=42, day=day, times=(time(18),), duration_min=60, courts=(1,))
+        )
+        await storage.requests.update(request.id or 0, status)
+        await storage.attempts.record(
+            Attempt(request_id=request.id or 0, court=1, start=time(18), sent_at=1.0)
+        )
+        return request.id or 0
+
+    old_failed = await make(date(2026, 1, 5), RequestStatus.FAILED)
+    old_booked = await make(date(2026, 1, 6), RequestStatus.BOOKED)
+    upcoming_booked = await make(date(2026, 12, 30), RequestStatus.BOOKED)
+    open_request = await make(date(2026, 1, 7), RequestStatus.SCHEDULED)
+    later = datetime.now(UTC) + timedelta(seconds=1)
+    assert await storage.requests.prune(later, date(2026, 11, 24)) == 2
+    assert await storage.requests.get(old_failed) is None and await storage.requests.get(old_booked) is None
+    assert await storage.attempts.for_request(old_failed) == []
+    assert await storage.requests.get(upcoming_booked) is not None
+    assert await storage.requests.get(open_request) is not None
+    assert await storage.requests.prune(datetime.now(UTC) - timedelta(days=90), date(2026, 11, 24)) == 0
