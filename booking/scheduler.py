@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from booking.timebase import Clock
 
 Job = Callable[[int], Awaitable[None]]
+_EVERY = "every:"
 
 
 class ReleaseScheduler:
@@ -47,6 +48,12 @@ class ReleaseScheduler:
             replace_existing=True,
         )
 
+    def every(self, interval_s: float, job: Callable[[], Awaitable[None]], name: str) -> None:
+        """A recurring housekeeping job (e.g. the daily prune), on the same single scheduler."""
+        self._scheduler.add_job(
+            job, "interval", seconds=interval_s, id=f"{_EVERY}{name}", replace_existing=True
+        )
+
     def unschedule(self, request_id: int) -> bool:
         try:
             self._scheduler.remove_job(str(request_id))
@@ -58,4 +65,5 @@ class ReleaseScheduler:
         return self._scheduler.get_job(str(request_id)) is not None
 
     def count(self) -> int:
-        return len(self._scheduler.get_jobs())
+        """Scheduled requests (housekeeping jobs not counted)."""
+        return sum(1 for job in self._scheduler.get_jobs() if not job.id.startswith(_EVERY))

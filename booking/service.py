@@ -6,8 +6,9 @@ import asyncio
 import dataclasses
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from booking.clockcache import SharedClockEstimate
 from booking.club import Club
@@ -103,6 +104,15 @@ class BookingService:
         club = await self.club()
         last = max(request.times)
         return to_utc(datetime.combine(request.day, last), club.rules.timezone).timestamp() > now
+
+    def every(self, interval_s: float, job: Callable[[], Awaitable[None]], name: str) -> None:
+        self._scheduler.every(interval_s, job, name)
+
+    async def prune(self, retention_days: int) -> int:
+        """Forget requests that ended more than `retention_days` ago and whose day has passed."""
+        now = datetime.fromtimestamp(self.clock.now(), UTC)
+        today = now.astimezone((await self.club()).rules.timezone).date()
+        return await self.storage.requests.prune(now - timedelta(days=retention_days), today)
 
     @property
     def scheduled_count(self) -> int:
