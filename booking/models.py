@@ -41,13 +41,19 @@ class RequestStatus(StrEnum):
     PENDING = "pending"  # being composed
     SCHEDULED = "scheduled"
     RUNNING = "running"
+    WATCHING = "watching"  # every choice was taken; waiting for a cancellation until watch_until
     BOOKED = "booked"
     FAILED = "failed"
     CANCELLED = "cancelled"
 
     @property
     def is_open(self) -> bool:
-        return self in (RequestStatus.PENDING, RequestStatus.SCHEDULED, RequestStatus.RUNNING)
+        return self in (
+            RequestStatus.PENDING,
+            RequestStatus.SCHEDULED,
+            RequestStatus.RUNNING,
+            RequestStatus.WATCHING,
+        )
 
 
 class AttemptOutcome(StrEnum):
@@ -84,9 +90,32 @@ class BookingRequest:
     reason: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    series_id: int | None = None
+    watch_until: datetime | None = None  # UTC
 
     def with_(self, **changes: object) -> BookingRequest:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+class SeriesStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class WeeklySeries:
+    """ "Every Tuesday 18:00, court 2 then any, 60 min": one booking request per week, at its release."""
+
+    member_id: int
+    weekday: int  # Monday 0 .. Sunday 6
+    times: tuple[time, ...]
+    duration_min: int
+    courts: tuple[int, ...]
+    partner: str | None = None
+    status: SeriesStatus = SeriesStatus.ACTIVE
+    skip_dates: tuple[date, ...] = ()
+    id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from storage.db import Database
 from storage.members import MemberRepo
 from storage.progress import ProgressMessageRepo
 from storage.requests import AttemptRepo, RequestRepo
+from storage.series import SeriesRepo
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Storage:
     requests: RequestRepo
     attempts: AttemptRepo
     progress: ProgressMessageRepo
+    series: SeriesRepo
 
     @classmethod
     async def open(cls, data_dir: Path, keys: tuple[str, ...] = ()) -> Storage:
@@ -34,6 +36,7 @@ class Storage:
             requests=RequestRepo(db),
             attempts=AttemptRepo(db),
             progress=ProgressMessageRepo(db),
+            series=SeriesRepo(db),
         )
 
     async def close(self) -> None:

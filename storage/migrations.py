@@ -57,6 +57,25 @@ MIGRATIONS: tuple[str, ...] = (
         message_id  INTEGER NOT NULL
     );
     """,
+    # 2: weekly series; requests remember their series and, while watching for a cancellation, a deadline
+    """
+    CREATE TABLE weekly_series (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        member_id     INTEGER NOT NULL REFERENCES members (telegram_id) ON DELETE CASCADE,
+        weekday       INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        times         TEXT NOT NULL,
+        duration_min  INTEGER NOT NULL,
+        courts        TEXT NOT NULL,
+        partner       TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('active', 'paused', 'deleted')),
+        skip_dates    TEXT NOT NULL DEFAULT '[]',
+        created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX series_by_member ON weekly_series (member_id, status);
+    ALTER TABLE requests ADD COLUMN series_id INTEGER REFERENCES weekly_series (id) ON DELETE SET NULL;
+    ALTER TABLE requests ADD COLUMN watch_until TEXT;
+    CREATE INDEX requests_by_series ON requests (series_id, day);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

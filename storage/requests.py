@@ -44,6 +44,8 @@ def _request(row: aiosqlite.Row) -> BookingRequest:
         reason=row["reason"],
         created_at=_stamp(row["created_at"]),
         updated_at=_stamp(row["updated_at"]),
+        series_id=row["series_id"],
+        watch_until=_stamp(row["watch_until"]),
     )
 
 
@@ -55,8 +57,8 @@ class RequestRepo:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 """INSERT INTO requests (member_id, day, times, duration_min, courts, partner, status,
-                                         release_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                                         release_at, series_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     request.member_id,
                     request.day.isoformat(),
@@ -66,6 +68,7 @@ class RequestRepo:
                     request.partner,
                     request.status,
                     request.release_at.isoformat() if request.release_at else None,
+                    request.series_id,
                 ),
             )
             new_id = cursor.lastrowid
@@ -91,11 +94,13 @@ class RequestRepo:
         booked_time: time | None = None,
         reference: str | None = None,
         reason: str | None = None,
+        watch_until: datetime | None = None,
     ) -> bool:
         """Move a request to `status`; with `only_if`, only from one of those (a compare-and-set)."""
         query = f"""UPDATE requests SET status = ?, booked_court = COALESCE(?, booked_court),
                        booked_time = COALESCE(?, booked_time), reference = COALESCE(?, reference),
-                       reason = COALESCE(?, reason), updated_at = {_NOW}
+                       reason = COALESCE(?, reason), watch_until = COALESCE(?, watch_until),
+                       updated_at = {_NOW}
                     WHERE id = ?"""
         args: list[object] = [
             status,
@@ -103,6 +108,7 @@ class RequestRepo:
             booked_time.strftime("%H:%M") if booked_time else None,
             reference,
             reason,
+            watch_until.isoformat() if watch_until else None,
             request_id,
         ]
         if only_if:
@@ -135,6 +141,11 @@ class RequestRepo:
 
     async def with_status(self, statuses: Iterable[RequestStatus]) -> list[BookingRequest]:
         return await self._select("1 = 1", [], statuses)
+
+    async def for_series(
+        self, series_id: int, statuses: Iterable[RequestStatus] = ()
+    ) -> list[BookingRequest]:
+        return await self._select("series_id = ?", [series_id], statuses)
 
     async def _select(
         self, where: str, args: list[object], statuses: Iterable[RequestStatus]

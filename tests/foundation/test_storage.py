@@ -242,3 +242,27 @@ async def test_prune_forgets_old_finished_requests_but_keeps_upcoming_and_open_o
     assert await storage.requests.get(upcoming_booked) is not None
     assert await storage.requests.get(open_request) is not None
     assert await storage.requests.prune(datetime.now(UTC) - timedelta(days=90), date(2026, 11, 24)) == 0
+
+
+async def test_an_older_database_is_upgraded_in_place_with_its_data(tmp_path: Path, key: str) -> None:
+    from storage.migrations import MIGRATIONS
+
+    with sqlite3.connect(tmp_path / "courtbot.sqlite3") as conn:
+        conn.executescript(f"{MIGRATIONS[0]}\nPRAGMA user_version = 1;")
+        conn.execute(
+            "INSERT INTO members VALUES (42, 'Alice', 'member', 'allowed', NULL, '2026-01-01T00:00:00Z')"
+        )
+        conn.execute(
+            "INSERT INTO requests (member_id, day, times, duration_min, courts, status) "
+            "VALUES (42, '2026-12-01', '[\"18:00\"]', 60, '[2]', 'scheduled')"
+        )
+    store = await Storage.open(tmp_path, (key,))
+    [request] = await store.requests.for_member(42)
+    assert (request.day, request.times, request.series_id, request.watch_until) == (
+        date(2026, 12, 1),
+        (time(18),),
+        None,
+        None,
+    )
+    await store.close()
+    assert _version(tmp_path / "courtbot.sqlite3") == SCHEMA_VERSION
