@@ -24,6 +24,8 @@ class EventKind(StrEnum):
     BOOKED = "booked"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    WATCHING = "watching"  # watching for a cancellation until a deadline
+    WARNING = "warning"  # the night-before check found something that would make the booking fail
 
     @property
     def is_final(self) -> bool:

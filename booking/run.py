@@ -41,6 +41,8 @@ from storage import Storage
 log = logging.getLogger(__name__)
 
 AdapterFactory = Callable[[], SiteAdapter]
+#: the FAILED event's outcome when every choice was taken (the bot offers to watch for a cancellation)
+ALL_TAKEN = "all-taken"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class Policy:
 
 class RunFailed(Exception):
     """Ends a run as failed; the text is for the member."""
+
+
+class AllTaken(RunFailed):
+    """Every choice was taken: the one failure that watching for a cancellation can still turn round."""
 
 
 def _hm(value: time) -> str:
@@ -141,13 +147,17 @@ class RequestRun:
 
     async def execute(self) -> None:
         moved = await self._storage.requests.update(
-            self.request_id, RequestStatus.RUNNING, only_if=(RequestStatus.SCHEDULED, RequestStatus.RUNNING)
+            self.request_id,
+            RequestStatus.RUNNING,
+            only_if=(RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.WATCHING),
         )
         if not moved:
             return  # cancelled or finished meanwhile
         adapter = self._adapter_factory()
         try:
             booking = await self._run(adapter)
+        except AllTaken as failure:
+            await self._all_taken(str(failure))
         except RunFailed as failure:
             await self._fail(str(failure))
         except asyncio.CancelledError:
@@ -245,7 +255,7 @@ class RequestRun:
             return candidates
         free = [s for s in candidates if grid.state(s.court, s.start) in (CellState.FREE, CellState.MINE)]
         if not free:
-            raise RunFailed(self._all_taken_text(candidates))
+            raise AllTaken(self._all_taken_text(candidates))
         return free
 
     async def _arm(self, adapter: SiteAdapter, slot: Slot, fire_at: float) -> ArmedPrepare | None:
@@ -301,7 +311,7 @@ class RequestRun:
             if booking is not None:
                 return booking
             taken.append(slot)
-        raise RunFailed(self._all_taken_text(taken))
+        raise AllTaken(self._all_taken_text(taken))
 
     async def _attempt_slot(
         self,
@@ -466,6 +476,14 @@ class RequestRun:
             after_release_ms=after_ms,
         )
 
-    async def _fail(self, reason: str) -> None:
+    async def _fail(self, reason: str, outcome: str | None = None) -> None:
         await self._storage.requests.update(self.request_id, RequestStatus.FAILED, reason=reason)
-        self._emit(EventKind.FAILED, reason)
+        self._emit(EventKind.FAILED, reason, outcome=outcome)
+
+    async def _all_taken(self, reason: str) -> None:
+        until = self.request.watch_until
+        if until is not None and self._clock.now() < until.timestamp():
+            await self._storage.requests.update(self.request_id, RequestStatus.WATCHING)
+            self._emit(EventKind.RETRYING, "Someone else was faster; still watching for a cancellation")
+            return
+        await self._fail(reason, outcome=ALL_TAKEN)

@@ -18,6 +18,8 @@ from booking.timebase import Clock
 
 Job = Callable[[int], Awaitable[None]]
 _EVERY = "every:"
+FIRE = "fire"  # a request's release-time run
+CHECK = "check"  # its night-before check
 
 
 class ReleaseScheduler:
@@ -36,15 +38,15 @@ class ReleaseScheduler:
     def running(self) -> bool:
         return bool(self._scheduler.running)
 
-    def schedule(self, request_id: int, at: float, job: Job) -> None:
-        """Run `job(request_id)` at `at` on our clock (replacing any job for the same request)."""
+    def schedule(self, request_id: int, at: float, job: Job, kind: str = FIRE) -> None:
+        """Run `job(request_id)` at `at` on our clock (replacing the request's job of that kind)."""
         real_at = at - (self._clock.now() - time.time())
         self._scheduler.add_job(
             job,
             "date",
             run_date=datetime.fromtimestamp(real_at, UTC),
             args=[request_id],
-            id=str(request_id),
+            id=f"{kind}:{request_id}",
             replace_existing=True,
         )
 
@@ -55,15 +57,20 @@ class ReleaseScheduler:
         )
 
     def unschedule(self, request_id: int) -> bool:
-        try:
-            self._scheduler.remove_job(str(request_id))
-        except JobLookupError:
-            return False
-        return True
+        """Drop every job of the request; whether it had a release-time run waiting."""
+        had_fire = False
+        for kind in (FIRE, CHECK):
+            try:
+                self._scheduler.remove_job(f"{kind}:{request_id}")
+            except JobLookupError:
+                continue
+            had_fire = had_fire or kind == FIRE
+        return had_fire
 
-    def is_scheduled(self, request_id: int) -> bool:
-        return self._scheduler.get_job(str(request_id)) is not None
+    def is_scheduled(self, request_id: int, kind: str = FIRE) -> bool:
+        return self._scheduler.get_job(f"{kind}:{request_id}") is not None
 
-    def count(self) -> int:
-        """Scheduled requests (housekeeping jobs not counted)."""
-        return sum(1 for job in self._scheduler.get_jobs() if not job.id.startswith(_EVERY))
+    def count(self, kind: str = FIRE) -> int:
+        """Jobs of one kind (by default: requests waiting for their release)."""
+        prefix = f"{kind}:"
+        return sum(1 for job in self._scheduler.get_jobs() if job.id.startswith(prefix))

@@ -15,15 +15,22 @@ from booking.club import Club
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
 from booking.models import BookingRequest, Credentials, RequestStatus
+from booking.nightcheck import night_before_problems
 from booking.release import ReleaseRule, WindowKind, to_utc
 from booking.run import AdapterFactory, Policy, RequestRun
-from booking.scheduler import ReleaseScheduler
+from booking.scheduler import CHECK, ReleaseScheduler
 from booking.sites.base import Booking, ClubRules, SiteAdapter
+from booking.sites.errors import SiteError
 from booking.timebase import Clock
 from booking.validation import DEFAULT_HORIZON_DAYS, RequestInvalid, release_of, validate
 from storage import Storage
 
 log = logging.getLogger(__name__)
+
+
+OPEN_STATUSES = (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.WATCHING)
+#: a night-before check is only worth making this long before the release (time to fix what it finds)
+CHECK_USEFUL_S = 600.0
 
 
 class NotFound(LookupError):
@@ -51,6 +58,7 @@ class BookingService:
         limits: ServiceLimits | None = None,
         window_days: int | None = None,
         opens_at: time | None = None,
+        check_hours_before: float | None = 12.0,
     ) -> None:
         self.storage = storage
         self.bus = EventBus()
@@ -60,6 +68,7 @@ class BookingService:
         self._limits = limits or ServiceLimits()
         self._window_days = window_days
         self._opens_at = opens_at
+        self._check_s = check_hours_before * 3600 if check_hours_before else None
         self._scheduler = ReleaseScheduler(clock)
         self._gates = FireGates(clock)
         self._clock_estimate = SharedClockEstimate(clock)
@@ -187,6 +196,7 @@ class BookingService:
         duration_min: int,
         courts: tuple[int, ...] = (),
         partner: str | None = None,
+        series_id: int | None = None,
     ) -> BookingRequest:
         """Validate, store and schedule (or start) a request. Raises RequestInvalid or NotLoggedIn."""
         club = await self.club()
@@ -197,6 +207,7 @@ class BookingService:
             duration_min=duration_min,
             courts=courts,
             partner=partner,
+            series_id=series_id,
         )
         now = datetime.fromtimestamp(self.clock.now(), UTC)
         validate(request, club.rules, club.court_numbers, now, self._limits.horizon_days)
@@ -204,9 +215,7 @@ class BookingService:
             raise RequestInvalid("The club needs your partner's name for every booking.")
         if await self.storage.credentials.get(member_id) is None:
             raise NotLoggedIn
-        open_requests = await self.storage.requests.for_member(
-            member_id, (RequestStatus.SCHEDULED, RequestStatus.RUNNING)
-        )
+        open_requests = await self.storage.requests.for_member(member_id, OPEN_STATUSES)
         for existing in open_requests:
             if (existing.day, existing.times, existing.duration_min, existing.courts) == (
                 day,
@@ -232,15 +241,52 @@ class BookingService:
 
     def _schedule(self, request: BookingRequest) -> None:
         assert request.id is not None and request.release_at is not None
-        self._scheduler.schedule(
-            request.id, request.release_at.timestamp() - self._policy.warmup_s, self._due
-        )
+        release = request.release_at.timestamp()
+        self._scheduler.schedule(request.id, release - self._policy.warmup_s, self._due)
+        if self._check_s is not None:
+            # The check runs `check_hours_before` ahead; a request made later than that is checked at
+            # once, unless it fires so soon that a warning could not help.
+            check_at = max(release - self._check_s, self.clock.now() + 1)
+            if release - check_at >= CHECK_USEFUL_S:
+                self._scheduler.schedule(request.id, check_at, self._check_due, kind=CHECK)
         self._publish(request, EventKind.SCHEDULED, "Scheduled", release_at=request.release_at)
+
+    async def _check_due(self, request_id: int) -> None:
+        request = await self.storage.requests.get(request_id)
+        if request is None or request.status is not RequestStatus.SCHEDULED:
+            return
+        await self.night_before_check(request)
+
+    async def night_before_check(self, request: BookingRequest) -> list[str]:
+        """Warn the member now about anything that would make the request fail at its release."""
+        adapter = self._adapter_factory()
+        try:
+            problems = await night_before_problems(
+                adapter, request, await self.club(), await self.storage.credentials.get(request.member_id)
+            )
+        except SiteError as error:
+            log.info("request %s: night-before check could not reach the club (%s)", request.id, error)
+            return []
+        finally:
+            await adapter.close()
+        for problem in problems:
+            self._publish(request, EventKind.WARNING, problem)
+        if not problems:
+            log.info("request %s: night-before check found nothing wrong", request.id)
+        return problems
 
     async def _due(self, request_id: int) -> None:
         request = await self.storage.requests.get(request_id)
         if request is not None and request.status is RequestStatus.SCHEDULED:
             self._launch(request)
+
+    def new_adapter(self) -> SiteAdapter:
+        """A fresh, logged-out session with the club (one per member and purpose)."""
+        return self._adapter_factory()
+
+    def run_now(self, request: BookingRequest) -> None:
+        """Start booking a request at once (a watched slot came free); a no-op while it already runs."""
+        self._launch(request)
 
     def _launch(self, request: BookingRequest) -> None:
         assert request.id is not None
@@ -274,7 +320,7 @@ class BookingService:
         return request
 
     async def requests(self, member_id: int, open_only: bool = False) -> list[BookingRequest]:
-        statuses = (RequestStatus.SCHEDULED, RequestStatus.RUNNING) if open_only else ()
+        statuses = OPEN_STATUSES if open_only else ()
         return await self.storage.requests.for_member(member_id, statuses)
 
     async def cancel(self, member_id: int, request_id: int) -> BookingRequest:
@@ -290,7 +336,12 @@ class BookingService:
             self._scheduler.unschedule(request_id)
             self._publish(request, EventKind.CANCELLED, "Cancelled; nothing will be booked")
             return await self.get(member_id, request_id)
-        if request.status is RequestStatus.SCHEDULED or request.status is RequestStatus.RUNNING:
+        if request.status is RequestStatus.WATCHING and await self.storage.requests.update(
+            request_id, RequestStatus.CANCELLED, only_if=(RequestStatus.WATCHING,)
+        ):
+            self._publish(request, EventKind.CANCELLED, "Stopped watching; nothing will be booked")
+            return await self.get(member_id, request_id)
+        if request.status in (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.WATCHING):
             raise RequestInvalid(
                 "This request is being booked right now; cancel the booking once it has landed."
             )

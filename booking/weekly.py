@@ -1,0 +1,153 @@
+"""Weekly series: "every Tuesday 18:00, court 2 then any" as one ordinary request per week.
+
+Only the next occurrence exists as a request at any time. When it ends - booked or not - the next one is
+planned, so a failed week never stops the series; pausing cancels the waiting occurrence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+
+from booking.events import ProgressEvent
+from booking.models import BookingRequest, RequestStatus, SeriesStatus, WeeklySeries
+from booking.release import to_utc
+from booking.service import OPEN_STATUSES, BookingService, NotFound
+from booking.validation import RequestInvalid, validate
+
+log = logging.getLogger(__name__)
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class WeeklyPlanner:
+    def __init__(self, booking: BookingService) -> None:
+        self._booking = booking
+        self._storage = booking.storage
+        self._tasks: set[asyncio.Task[None]] = set()
+        booking.bus.listen(self._on_event)
+
+    async def start(self) -> None:
+        """Make sure every active series has its next occurrence (after a restart, or a day passing)."""
+        for series in await self._storage.series.active():
+            await self._plan_logged(series)
+
+    async def create(
+        self,
+        member_id: int,
+        weekday: int,
+        times: tuple[time, ...],
+        duration_min: int,
+        courts: tuple[int, ...] = (),
+        partner: str | None = None,
+    ) -> tuple[WeeklySeries, BookingRequest | None]:
+        """Check the series against the club's rules, store it, and plan its first occurrence."""
+        if not 0 <= weekday <= 6:
+            raise RequestInvalid("Pick a day of the week.")
+        club = await self._booking.club()
+        now = datetime.fromtimestamp(self._booking.clock.now(), UTC)
+        sample_day = _next_weekday(now.astimezone(club.rules.timezone).date() + timedelta(days=7), weekday)
+        validate(
+            BookingRequest(member_id, sample_day, times, duration_min, courts, partner),
+            club.rules,
+            club.court_numbers,
+            now,
+            horizon_days=10_000,
+        )
+        series = await self._storage.series.create(
+            WeeklySeries(member_id, weekday, times, duration_min, courts, partner)
+        )
+        return series, await self.plan(series)
+
+    async def series(self, member_id: int) -> list[WeeklySeries]:
+        return await self._storage.series.for_member(member_id)
+
+    async def pause(self, member_id: int, series_id: int) -> WeeklySeries:
+        series = await self._owned(member_id, series_id)
+        await self._storage.series.set_status(series_id, SeriesStatus.PAUSED)
+        await self._cancel_waiting(series)
+        return await self._owned(member_id, series_id)
+
+    async def resume(self, member_id: int, series_id: int) -> tuple[WeeklySeries, BookingRequest | None]:
+        await self._owned(member_id, series_id)
+        await self._storage.series.set_status(series_id, SeriesStatus.ACTIVE)
+        series = await self._owned(member_id, series_id)
+        return series, await self.plan(series)
+
+    async def delete(self, member_id: int, series_id: int) -> None:
+        series = await self._owned(member_id, series_id)
+        await self._storage.series.set_status(series_id, SeriesStatus.DELETED)
+        await self._cancel_waiting(series)
+
+    async def skip(self, member_id: int, series_id: int, day: date) -> BookingRequest | None:
+        """Leave out one date (a holiday); if its request is waiting, the following week is planned."""
+        series = await self._owned(member_id, series_id)
+        if day.weekday() != series.weekday:
+            raise RequestInvalid(f"{day:%a %d %b} is not a {WEEKDAYS[series.weekday]}.")
+        await self._storage.series.skip(series_id, day)
+        for request in await self._storage.requests.for_series(series_id, (RequestStatus.SCHEDULED,)):
+            if request.day == day:
+                await self._booking.cancel(member_id, request.id or 0)
+        return await self.plan(await self._owned(member_id, series_id))
+
+    async def plan(self, series: WeeklySeries) -> BookingRequest | None:
+        """The next occurrence's request, unless one is already waiting or the series is not active."""
+        assert series.id is not None
+        if series.status is not SeriesStatus.ACTIVE:
+            return None
+        if await self._storage.requests.for_series(series.id, OPEN_STATUSES):
+            return None
+        club = await self._booking.club()
+        now = datetime.fromtimestamp(self._booking.clock.now(), UTC)
+        planned = [r.day for r in await self._storage.requests.for_series(series.id)]
+        day = _next_weekday(now.astimezone(club.rules.timezone).date(), series.weekday)
+        while (
+            day in series.skip_dates
+            or (planned and day <= max(planned))
+            or to_utc(datetime.combine(day, min(series.times)), club.rules.timezone) <= now
+        ):
+            day += timedelta(days=7)
+        return await self._booking.submit(
+            series.member_id,
+            day,
+            series.times,
+            series.duration_min,
+            series.courts,
+            series.partner,
+            series_id=series.id,
+        )
+
+    async def _owned(self, member_id: int, series_id: int) -> WeeklySeries:
+        series = await self._storage.series.get(series_id)
+        if series is None or series.member_id != member_id or series.status is SeriesStatus.DELETED:
+            raise NotFound
+        return series
+
+    async def _cancel_waiting(self, series: WeeklySeries) -> None:
+        for request in await self._storage.requests.for_series(series.id or 0, (RequestStatus.SCHEDULED,)):
+            await self._booking.cancel(series.member_id, request.id or 0)
+
+    def _on_event(self, event: ProgressEvent) -> None:
+        if event.kind.is_final:
+            task = asyncio.get_running_loop().create_task(self._after(event.request_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _after(self, request_id: int) -> None:
+        request = await self._storage.requests.get(request_id)
+        if request is None or request.series_id is None:
+            return
+        series = await self._storage.series.get(request.series_id)
+        if series is not None:
+            await self._plan_logged(series)
+
+    async def _plan_logged(self, series: WeeklySeries) -> None:
+        try:
+            await self.plan(series)
+        except Exception:  # one series the club no longer accepts must not stop the others
+            log.exception("series %s: the next occurrence could not be planned", series.id)
+
+
+def _next_weekday(start: date, weekday: int) -> date:
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
