@@ -128,6 +128,11 @@ class BookingService:
         return self._scheduler.count()
 
     @property
+    def pending_checks(self) -> int:
+        """Night-before checks waiting to run."""
+        return self._scheduler.count(CHECK)
+
+    @property
     def scheduler_running(self) -> bool:
         return self._scheduler.running
 

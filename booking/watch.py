@@ -95,14 +95,24 @@ class CancellationWatch:
                 watchers = await self._watchers(day)
                 if not watchers:
                     return
-                if member not in {w.member_id for w in watchers}:
+                try:
+                    if member not in {w.member_id for w in watchers}:
+                        if adapter is not None:
+                            await adapter.close()
+                        adapter, member = await self._login_as_one_of(watchers)
                     if adapter is not None:
-                        await adapter.close()
-                    adapter, member = await self._login_as_one_of(watchers)
-                if adapter is not None:
-                    grid = await self._grid(adapter, day)
-                    if grid is not None:
-                        self._book_what_is_free(watchers, grid)
+                        self._book_what_is_free(watchers, await adapter.availability(day))
+                        self._intervals[day] = max(self._policy.interval_s, self._intervals[day] / 2)
+                except RateLimited as error:
+                    slower = max(self._intervals[day] * 2, error.retry_after_s)
+                    self._intervals[day] = min(slower, self._policy.max_interval_s)
+                    log.info(
+                        "watch %s: the club asked us to slow down; every %.0f s now",
+                        day,
+                        self._intervals[day],
+                    )
+                except SiteError as error:
+                    log.info("watch %s: could not read the day (%s)", day, error)
                 interval = self._intervals[day]
                 await asyncio.sleep(interval * (1 + self._policy.jitter * (2 * self._rng.random() - 1)))
         except asyncio.CancelledError:
@@ -139,28 +149,15 @@ class CancellationWatch:
             adapter = self._booking.new_adapter()
             try:
                 await adapter.login(credentials.username, credentials.password)
-            except (LoginFailed, SiteError) as error:
-                log.info("watch: cannot poll as member %s (%s)", request.member_id, type(error).__name__)
+            except LoginFailed:
+                log.info("watch: the club refused member %s's login; polling as another", request.member_id)
                 await adapter.close()
                 continue
+            except BaseException:
+                await adapter.close()
+                raise
             return adapter, request.member_id
         return None, None
-
-    async def _grid(self, adapter: SiteAdapter, day: date) -> DayGrid | None:
-        try:
-            grid = await adapter.availability(day)
-        except RateLimited as error:
-            slower = max(self._intervals[day] * 2, error.retry_after_s)
-            self._intervals[day] = min(slower, self._policy.max_interval_s)
-            log.info(
-                "watch %s: the club asked us to slow down; polling every %.0f s", day, self._intervals[day]
-            )
-            return None
-        except SiteError as error:
-            log.info("watch %s: could not read the day (%s)", day, error)
-            return None
-        self._intervals[day] = max(self._policy.interval_s, self._intervals[day] / 2)
-        return grid
 
     def _book_what_is_free(self, watchers: list[BookingRequest], grid: DayGrid) -> None:
         for request in watchers:

@@ -33,6 +33,12 @@ class WeeklyPlanner:
         for series in await self._storage.series.active():
             await self._plan_logged(series)
 
+    async def stop(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def create(
         self,
         member_id: int,

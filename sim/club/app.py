@@ -62,6 +62,8 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Take the arrival instant (once the form is in), then inject faults on all but /_sim/."""
     state = request.app[STATE]
     sim = request.path.startswith(SIM_PREFIX)
+    if not sim:
+        state.hits[request.path] += 1
     if request.method == "POST" and not sim:
         try:
             request[FORM] = await request.post()

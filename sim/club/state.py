@@ -12,6 +12,7 @@ import random
 import re
 import secrets
 import time
+from collections import Counter
 from collections.abc import Mapping
 
 from booking.release import to_utc
@@ -48,6 +49,8 @@ class ClubState:
         self._bookings: dict[str, Booking] = {}
         self._holds: dict[str, Hold] = {}
         self._arrivals: list[Arrival] = []
+        #: requests per path (all but /_sim/), so tests can tell how politely a client polls
+        self.hits: Counter[str] = Counter()
         self._settled: set[Rival] = set()
         self._rng = random.Random(config.seed)
         self._rng_seed = config.seed
@@ -318,6 +321,7 @@ class ClubState:
         self._bookings.clear()
         self._holds.clear()
         self._arrivals.clear()
+        self.hits.clear()
         self._settled.clear()
         self._rng = random.Random(self.config.seed)
         self._rng_seed = self.config.seed
