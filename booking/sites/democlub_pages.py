@@ -3,7 +3,7 @@
 Following the contract in sim/club/README.md, only structure and `data-*` attributes are read, never
 English words. Anything that does not look exactly as expected raises `PageNotUnderstood` naming the
 page: a misread page must never pass for a success. That includes a page cut short: it must end with
-`</html>`, or html.parser would read it as a complete page with fewer rows. Page labels (the `page` of
+`</html>`, or the parser would read it as a complete page with fewer rows. Page labels (the `page` of
 the error) are names a member would recognise: "login", "rules", "availability", "booking form",
 "booking confirmation", "my bookings", "cancellation".
 """
@@ -237,11 +237,11 @@ def _soup(html: str, page: str) -> BeautifulSoup:
     if not html.strip():
         raise PageNotUnderstood(page, "the page was empty")
     if not _END.search(html.rstrip()[-16:]):
-        # html.parser reads a cut-off page as a shorter one: a grid or booking list would silently lose rows.
+        # A forgiving parser reads a cut-off page as a shorter one: a grid or list would silently lose rows.
         raise PageNotUnderstood(page, "the page is incomplete (it does not end with </html>)")
     try:
-        return BeautifulSoup(html, "html.parser")
-    except Exception as exc:  # html.parser rejects some malformed markup outright
+        return BeautifulSoup(html, "lxml")
+    except Exception as exc:  # the parser may still reject some malformed markup outright
         raise PageNotUnderstood(page, "the markup could not be parsed") from exc
 
 
