@@ -22,6 +22,8 @@ from booking.service import BookingService
 from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter
 from booking.timebase import Clock, SystemClock
+from booking.watch import CancellationWatch, WatchPolicy
+from booking.weekly import WeeklyPlanner
 from bot import logs
 from bot.application import BotRunner, BotServices, build_application
 from bot.metrics import Metrics
@@ -45,6 +47,8 @@ class Courtbot:
     storage: Storage
     booking: BookingService
     members: MemberService
+    weekly: WeeklyPlanner
+    watch: CancellationWatch
     metrics: Metrics
     runner: BotRunner
     club_url: str
@@ -59,6 +63,8 @@ class Courtbot:
             return
         self._stopped = True
         await self.runner.stop()
+        await self.watch.stop()
+        await self.weekly.stop()
         # Runs in flight are cancelled; their attempts are on disk and are settled at the next start.
         await self.booking.stop()
         for server in (self.ops, self.playground, self.botapi, self.club):
@@ -84,6 +90,7 @@ async def start_courtbot(
         clock,
         window_days=settings.booking_window_days,
         opens_at=settings.booking_opens_at,
+        check_hours_before=settings.night_check_hours or None,
     )
     admins = settings.admin_users
     botapi: RunningBotApi | None = None
@@ -94,9 +101,13 @@ async def start_courtbot(
     metrics = Metrics()
     booking.bus.listen(metrics.observe)
     booking.bus.listen(logs.log_event)
+    weekly = WeeklyPlanner(booking)
+    watch = CancellationWatch(booking, WatchPolicy(interval_s=settings.watch_interval_s))
     restored = await booking.start()
     log.info("restored %d open request(s) from the database", restored)
-    booking.every(DAY_S, lambda: _prune(booking, settings.retention_days), "prune")
+    await weekly.start()
+    await watch.start()
+    booking.every(DAY_S, lambda: _daily(booking, weekly, settings.retention_days), "daily")
 
     token, api_url = (
         (settings.telegram_bot_token, settings.telegram_api_url)
@@ -108,7 +119,9 @@ async def start_courtbot(
     runner = BotRunner(application)
     await runner.start()
 
-    courtbot = Courtbot(settings, storage, booking, members, metrics, runner, club_url, club, botapi)
+    courtbot = Courtbot(
+        settings, storage, booking, members, weekly, watch, metrics, runner, club_url, club, botapi
+    )
     if botapi is not None:
         assert club is not None or settings.club_url is not None
         courtbot.playground = await start_playground(
@@ -138,9 +151,10 @@ def _const(value: Callable[[], bool]) -> Check:
     return check
 
 
-async def _prune(booking: BookingService, retention_days: int) -> None:
+async def _daily(booking: BookingService, weekly: WeeklyPlanner, retention_days: int) -> None:
     removed = await booking.prune(retention_days)
     log.info("pruned %d finished request(s) older than %d days", removed, retention_days)
+    await weekly.start()  # catch up any series whose next week could not be planned before
 
 
 def _count_telegram_errors(

@@ -46,6 +46,8 @@ class Settings:
     log_format: str
     retention_days: int
     playground_port: int
+    watch_interval_s: float
+    night_check_hours: float
 
     def masked(self) -> dict[str, str]:
         """The effective settings as `courtbot check` shows them, secrets masked."""
@@ -96,6 +98,8 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         log_format=_choice("LOG_FORMAT", get("LOG_FORMAT") or "text", ("text", "json")),
         retention_days=_retention(get("RETENTION_DAYS") or "90"),
         playground_port=_port("PLAYGROUND_PORT", get("PLAYGROUND_PORT") or "8000"),
+        watch_interval_s=_number("WATCH_INTERVAL_SECONDS", get("WATCH_INTERVAL_SECONDS") or "60", 5, 3600),
+        night_check_hours=_number("NIGHT_CHECK_HOURS", get("NIGHT_CHECK_HOURS") or "12", 0, 72),
     )
 
 
@@ -216,6 +220,16 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value.lower() not in allowed:
         raise SettingsError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
     return value.lower()
+
+
+def _number(name: str, value: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not low <= number <= high:
+        raise SettingsError(f"{name}: {value!r} is not a number from {low:g} to {high:g}")
+    return number
 
 
 def _retention(value: str) -> int:

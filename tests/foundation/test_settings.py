@@ -81,6 +81,9 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("LOG_FORMAT", "xml", "not one of"),
         ("RETENTION_DAYS", "0", "at least 1"),
         ("PLAYGROUND_PORT", "port", "not a port number"),
+        ("WATCH_INTERVAL_SECONDS", "1", "from 5 to 3600"),
+        ("WATCH_INTERVAL_SECONDS", "often", "from 5 to 3600"),
+        ("NIGHT_CHECK_HOURS", "-2", "from 0 to 72"),
     ],
 )
 def test_each_bad_value_is_one_clear_line(name: str, value: str, says: str) -> None:
