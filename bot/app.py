@@ -74,7 +74,7 @@ class Courtbot:
 
 
 async def start_courtbot(
-    settings: Settings, clock: Clock | None = None, *, serve_ops: bool = True
+    settings: Settings, clock: Clock | None = None, *, serve_ops: bool = True, club_probe_cache_s: float = 5.0
 ) -> Courtbot:
     clock = clock or SystemClock()
     storage = await Storage.open(settings.data_dir, settings.encryption_keys)
@@ -136,7 +136,7 @@ async def start_courtbot(
             "database": storage.db.ping,
             "scheduler": _const(lambda: booking.scheduler_running),
             "telegram": _const(lambda: runner.healthy),
-            "club": ClubProbe(club_url),
+            "club": ClubProbe(club_url, cache_s=club_probe_cache_s),
         }
         courtbot.ops = await Ops(checks, metrics, lambda: booking.scheduled_count).start(
             settings.http_host, settings.http_port
