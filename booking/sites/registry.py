@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 from booking.sites.base import SiteAdapter, SiteConfig
 from booking.sites.democlub import DemoClubAdapter
+from booking.sites.mrbs import MrbsAdapter
 from booking.timebase import Clock
 
 _FACTORIES: dict[str, Callable[[SiteConfig, Clock | None], SiteAdapter]] = {
     "democlub": DemoClubAdapter,
+    "mrbs": MrbsAdapter,
 }
 
 #: Every name `create_adapter` knows, for settings validation and help texts.

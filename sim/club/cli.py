@@ -1,4 +1,7 @@
-"""`courtbot club`: the simulated club on its own, until Ctrl-C."""
+"""`courtbot club`: the simulated club on its own, until Ctrl-C.
+
+`--flavour mrbs` runs the MRBS 1.12 stand-in (sim/mrbs) instead of democlub, with the flags both share.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,17 @@ from zoneinfo import ZoneInfo
 
 from sim.club.config import ClubConfig, parse_clock
 from sim.club.runner import start_club
+from sim.mrbs.config import MrbsConfig
+from sim.mrbs.runner import start_mrbs
+
+FLAVOURS = ("democlub", "mrbs")
+#: flags only democlub understands, with the value that means "not given"
+_DEMOCLUB_ONLY = {
+    "spike_ms": 0.0,
+    "rate_limit_rate": 0.0,
+    "partner_required": False,
+    "hold_before_open": False,
+}
 
 
 def _member(text: str) -> tuple[str, str]:
@@ -43,6 +57,12 @@ def _share(text: str) -> float:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = ClubConfig()
+    parser.add_argument(
+        "--flavour",
+        choices=FLAVOURS,
+        default="democlub",
+        help="which booking site to simulate (default: %(default)s)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument(
         "--port", type=int, default=8081, help="port to listen on, 0 for any (default: %(default)s)"
@@ -64,9 +84,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--opens-at",
         type=_clock,
-        default="07:00",
+        default=None,
         metavar="HH:MM[:SS]",
-        help="club time slots open (default: %(default)s)",
+        help="club time slots open (default: 07:00; mrbs: a rolling window unless given)",
+    )
+    parser.add_argument(
+        "--window-measure",
+        choices=("end", "start"),
+        default=None,
+        help="mrbs: measure the rolling window to the booking's end (MRBS's default) or start",
     )
     parser.add_argument(
         "--timezone",
@@ -108,7 +134,7 @@ def config_from(args: argparse.Namespace) -> ClubConfig:
     """The settings the flags describe; ValueError names a setting that cannot work."""
     config = ClubConfig(
         window_days=args.window_days,
-        opens_at=parse_clock(args.opens_at),
+        opens_at=parse_clock(args.opens_at or "07:00"),
         timezone=args.timezone,
         clock_offset_s=args.clock_offset_ms / 1000,
         latency_ms=args.latency_ms,
@@ -125,28 +151,59 @@ def config_from(args: argparse.Namespace) -> ClubConfig:
     return config
 
 
+def mrbs_config_from(args: argparse.Namespace) -> MrbsConfig:
+    """The MRBS stand-in's settings from the shared flags; ValueError names a flag it has no use for."""
+    unused = [name for name, unset in _DEMOCLUB_ONLY.items() if getattr(args, name) != unset]
+    if unused:
+        flags = ", ".join("--" + name.replace("_", "-") for name in unused)
+        raise ValueError(f"{flags}: not a setting of the mrbs flavour")
+    config = MrbsConfig(
+        window_days=args.window_days,
+        measure_to_start=args.window_measure == "start",
+        opens_at=parse_clock(args.opens_at) if args.opens_at else None,
+        timezone=args.timezone,
+        clock_offset_s=args.clock_offset_ms / 1000,
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        error_rate=args.error_rate,
+        seed=args.seed,
+    )
+    if args.member:
+        config.members = dict(args.member)
+    return config
+
+
 def run(args: argparse.Namespace) -> None:
+    flavour = getattr(args, "flavour", "democlub")
     try:
-        config = config_from(args)
+        if flavour == "mrbs":
+            config: ClubConfig | MrbsConfig = mrbs_config_from(args)
+        else:
+            if args.window_measure is not None:
+                raise ValueError("--window-measure: only the mrbs flavour has a rolling window")
+            config = config_from(args)
     except ValueError as exc:
         raise SystemExit(f"courtbot club: {exc}") from None
     try:
-        asyncio.run(_serve(config, args.host, args.port))
+        asyncio.run(_serve(flavour, config, args.host, args.port))
     except OSError as exc:  # the port is taken, the address is not ours, ...
         raise SystemExit(f"courtbot club: cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
 
 
-async def _serve(config: ClubConfig, host: str, port: int) -> None:
-    club = await start_club(config, host, port)
+async def _serve(flavour: str, config: ClubConfig | MrbsConfig, host: str, port: int) -> None:
+    if isinstance(config, MrbsConfig):
+        server = await start_mrbs(config, host, port)
+    else:
+        server = await start_club(config, host, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    print(f"democlub is serving at {club.url}  (Ctrl-C to stop)", flush=True)
+    print(f"{flavour} is serving at {server.url}  (Ctrl-C to stop)", flush=True)
     for username, password in config.members.items():
         print(f"  member {username} / password {password}", flush=True)
     try:
         await stop.wait()
     finally:
-        await club.stop()
-    print("democlub stopped", flush=True)
+        await server.stop()
+    print(f"{flavour} stopped", flush=True)

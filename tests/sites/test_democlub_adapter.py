@@ -373,10 +373,10 @@ async def test_server_clock_without_a_readable_date_is_not_understood(
 
 
 def test_registry() -> None:
-    assert SITE_NAMES == ("democlub",)
+    assert SITE_NAMES == ("democlub", "mrbs")
     assert isinstance(create_adapter("democlub", SiteConfig(BASE)), DemoClubAdapter)
-    with pytest.raises(ValueError, match="democlub"):
-        create_adapter("mrbs", SiteConfig(BASE))
+    with pytest.raises(ValueError, match="democlub, mrbs"):
+        create_adapter("bookteq", SiteConfig(BASE))
 
 
 # Whatever the club answers, a call yields a SiteError or a success only from a well-formed page.

@@ -1,0 +1,605 @@
+"""The MRBS adapter: MRBS 1.12 (Meeting Room Booking System) as tennis clubs run it, the area being the
+club's courts and its rooms the courts (what it does over HTTP: /work/shared/platforms/mrbs.md).
+
+One instance is one member's conversation: its own aiohttp session (MRBS's two session cookies live in
+its jar), CSRF token and keep-alive pool. Pages are read by `mrbs_pages`; this module adds HTTP, court
+numbering, the club's rules and session recovery.
+
+- MRBS publishes no machine-readable rules: slot length and opening hours come from the day view, the
+  release rule from the settings (MRBS's default: a rolling 7-day window to the booking's end).
+- Booking is one POST, so `prepare` is local (hence `hold_before_open`): at the release instant the
+  engine sends exactly one request. MRBS answers a booking it accepts with a redirect to the day view,
+  which is then read for the entry id (the reference `cancel` needs). A redirect alone is not trusted:
+  MRBS also redirects, booking nothing, when it cannot read the form's date.
+- MRBS does not lock while booking, so a commit is never repeated here: after an unclear answer the
+  engine reads `my_bookings` (search.php, filtered on the creator column) before anything is sent again.
+- Session recovery as in the democlub adapter: a member page that shows us logged out raises
+  SessionExpired; the adapter logs in again once and repeats the call once, except a commit.
+
+Settings (`SiteConfig.extra`): area (id or name; default the site's default area), description (what
+bookings are made under; default the username), window_days (7), window_measure ("end" | "start"),
+opens_at ("HH:MM[:SS]": a fixed opening time instead of the rolling window), timezone (the club's;
+default Europe/London), language (sent as Accept-Language), max_slots (2), max_per_day (none).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiohttp
+from yarl import URL
+
+from booking.clocksync import estimate_offset
+from booking.release import ReleaseRule, WindowKind, to_utc
+from booking.sites import mrbs_pages as pages
+from booking.sites.base import (
+    Booking,
+    CellState,
+    ClockSample,
+    ClubRules,
+    Court,
+    DayGrid,
+    Prepared,
+    SiteAdapter,
+    SiteConfig,
+    Slot,
+)
+from booking.sites.errors import InvalidRequest, LoginFailed, PageNotUnderstood, SessionExpired
+from booking.sites.http import Reply, date_probe, fetch, new_session
+from booking.timebase import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
+_NUMBER = re.compile(r"[0-9]{1,9}")
+_REDIRECTS = (301, 302, 303)
+#: a small static file of MRBS's: a clock probe that starts no PHP session and renders no page
+_PROBE_PATH = "images/check.png"
+#: how many pages of search results to follow at most (20 results a page by default)
+_MAX_SEARCH_PAGES = 25
+_STATES = {
+    "free": CellState.FREE,
+    "booked": CellState.BOOKED,
+    "mine": CellState.MINE,
+    "closed": CellState.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class MrbsSettings:
+    """The adapter's settings, read from `SiteConfig.extra` once and checked (ValueError names the key)."""
+
+    area: str | None
+    description: str | None
+    release: ReleaseRule
+    timezone: ZoneInfo
+    language: str | None
+    max_slots: int
+    max_per_day: int | None
+
+    @classmethod
+    def from_extra(cls, extra: Mapping[str, str]) -> MrbsSettings:
+        days = _whole(extra, "window_days", 7, minimum=0)
+        measure = (extra.get("window_measure") or "end").strip().lower()
+        if measure not in ("end", "start"):
+            raise ValueError(f"MRBS setting window_measure must be 'end' or 'start', not {measure!r}")
+        opens_at = (extra.get("opens_at") or "").strip()
+        if opens_at:
+            release = ReleaseRule(WindowKind.TIME_OF_DAY, days, _clock_time(opens_at))
+        else:
+            release = ReleaseRule(
+                WindowKind.ROLLING_END if measure == "end" else WindowKind.ROLLING_START, days
+            )
+        zone = (extra.get("timezone") or "Europe/London").strip()
+        try:
+            timezone = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"MRBS setting timezone: unknown time zone {zone!r}") from None
+        per_day = (extra.get("max_per_day") or "").strip()
+        return cls(
+            area=(extra.get("area") or "").strip() or None,
+            description=(extra.get("description") or "").strip() or None,
+            release=release,
+            timezone=timezone,
+            language=(extra.get("language") or "").strip() or None,
+            max_slots=_whole(extra, "max_slots", 2, minimum=1),
+            max_per_day=_whole(extra, "max_per_day", 0, minimum=0) if per_day else None,
+        )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What a day view says about the area, the same every day: its courts and its slots."""
+
+    area_id: int
+    rooms: tuple[pages.Room, ...]
+    starts: tuple[time, ...]
+    slot_minutes: int
+    day: date
+    first_slot_at: int | None
+
+
+class MrbsAdapter(SiteAdapter):
+    """MRBS over HTTP for one member."""
+
+    def __init__(self, config: SiteConfig, clock: Clock | None = None) -> None:
+        self._config = config
+        self._settings = MrbsSettings.from_extra(config.extra)
+        self._base = URL(config.base_url.rstrip("/") + "/")
+        self._clock: Clock = clock or SystemClock()
+        self._headers = {"Accept-Language": self._settings.language} if self._settings.language else {}
+        self._session: aiohttp.ClientSession | None = None
+        self._credentials: _Credentials | None = None
+        self._csrf: str | None = None
+        self._login_lock = asyncio.Lock()
+        self._logins = 0  # successful logins, so concurrent expiries log in again only once
+        self._area_id: int | None = (
+            int(self._settings.area) if _NUMBER.fullmatch(self._settings.area or "") else None
+        )
+        self._layout: _Layout | None = None
+        self._rules: ClubRules | None = None
+        self._courts: list[Court] | None = None
+
+    def __repr__(self) -> str:
+        who = self._credentials.username if self._credentials else "nobody"
+        return f"<MrbsAdapter {self._base} as {who}>"
+
+    # -- the interface ---------------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> None:
+        self._credentials = _Credentials(username, password)
+        try:
+            await self._login()
+        except LoginFailed:
+            self._credentials = None  # refused credentials must not be replayed by a later re-login
+            raise
+
+    async def rules(self) -> ClubRules:
+        if self._rules is None:
+            layout = await self._area_layout()
+            zone = self._settings.timezone
+            first = to_utc(datetime.combine(layout.day, layout.starts[0]), zone)
+            if layout.first_slot_at is not None and layout.first_slot_at != int(first.timestamp()):
+                shown = datetime.fromtimestamp(layout.first_slot_at, UTC)
+                raise InvalidRequest(
+                    f"The club's site does not keep {zone.key} time: its day starts at {shown:%H:%M} UTC, "
+                    f"not {first:%H:%M} UTC. Set the club's time zone (CLUB_TIMEZONE) to the site's."
+                )
+            closes_minutes = layout.starts[-1].hour * 60 + layout.starts[-1].minute + layout.slot_minutes
+            self._rules = ClubRules(
+                release=self._settings.release,
+                timezone=zone,
+                slot_minutes=layout.slot_minutes,
+                opens=layout.starts[0],
+                closes=time(closes_minutes // 60 % 24, closes_minutes % 60),
+                max_slots=self._settings.max_slots,
+                max_per_day=self._settings.max_per_day,
+                max_future=None,
+                partner_required=False,
+                hold_before_open=True,  # prepare() sends nothing: it may run before the release
+            )
+        return self._rules
+
+    async def server_clock(self) -> ClockSample:
+        http = self._http()
+        url = self._base / _PROBE_PATH
+        return await estimate_offset(lambda: date_probe(http, url, self._clock), self._clock)
+
+    async def courts(self) -> list[Court]:
+        if self._courts is None:
+            rooms = (await self._area_layout()).rooms
+            if self._config.court_map is None:
+                self._courts = [Court(n, str(r.id), r.name) for n, r in enumerate(rooms, start=1)]
+            else:
+                self._courts = [
+                    _court(number, wanted, rooms) for number, wanted in sorted(self._config.court_map.items())
+                ]
+        return list(self._courts)
+
+    async def availability(self, day: date) -> DayGrid:
+        ours = {int(c.site_id): c.number for c in await self.courts()}
+        rules = await self.rules()
+        if self._credentials is None:
+            view = await self._day_view(day)
+        else:
+            view = await self._member("day view", lambda: self._own_day_view(day))
+        now = self._clock.now()
+        cells: dict[tuple[int, time], CellState] = {}
+        for (room, start), raw in view.cells.items():
+            if room not in ours:
+                continue
+            state = _STATES[raw]
+            begins = to_utc(datetime.combine(day, start), rules.timezone).timestamp()
+            opens = rules.release.release_instant(day, start, rules.slot_minutes, rules.timezone).timestamp()
+            # A past slot is closed whatever it shows; a free one not yet released cannot be booked either.
+            if begins <= now or (state is CellState.FREE and now < opens):
+                state = CellState.CLOSED
+            cells[(ours[room], start)] = state
+        return DayGrid(day, cells)
+
+    async def prepare(self, slot: Slot, partner: str | None = None) -> Prepared:
+        """The booking form, checked against the grid (MRBS itself books any time it is sent)."""
+        creds = self._credentials
+        if creds is None:
+            raise SessionExpired("Not logged in to the club yet.")
+        rules = await self.rules()
+        room = await self._room_id(slot.court)
+        _check_on_grid(slot, rules)
+        area = (await self._area_layout()).area_id
+        start = slot.start.hour * 3600 + slot.start.minute * 60
+        what = self._settings.description or creds.username
+        form = {
+            "create_by": creds.username,
+            "name": what,
+            "description": what,
+            "start_date": slot.day.isoformat(),
+            "start_seconds": str(start),
+            "end_date": slot.day.isoformat(),
+            "end_seconds": str(start + slot.duration_min * 60),
+            "rooms[]": str(room),
+            "type": "I",
+            "rep_type": "0",
+            "rep_id": "0",
+            "edit_series": "0",
+            "returl": f"index.php?view=day&page_date={slot.day.isoformat()}&area={area}",
+        }
+        return Prepared(slot, {"form": form, "room": room})
+
+    async def commit(self, prepared: Prepared) -> Booking:
+        form, room = _commit_form(prepared.data)
+        logins = self._require_login()
+        reply = await self._post("edit_entry_handler.php", {**form, "csrf_token": self._csrf or ""})
+        if reply.status in _REDIRECTS:
+            return await self._confirm(prepared.slot, room, reply)
+        try:
+            refusal = self._parse(reply, pages.parse_booking_reply)
+        except SessionExpired:
+            await self._relogin(logins)
+            raise SessionExpired(
+                "Your club session had expired, so the booking was not made. "
+                "You are logged in again; the booking has to be prepared again."
+            ) from None
+        slot = prepared.slot
+        rules = await self.rules()
+        opens_at = rules.release.release_instant(slot.day, slot.start, slot.duration_min, rules.timezone)
+        raise pages.refusal_error(refusal, opens_at)
+
+    async def my_bookings(self) -> list[Booking]:
+        return await self._member("my bookings", self._my_bookings)
+
+    async def cancel(self, reference: str) -> None:
+        entry = reference.strip()
+        if not _NUMBER.fullmatch(entry):
+            raise InvalidRequest(f"{reference!r} is not a booking reference of this club (they are numbers).")
+        await self._member("cancellation", lambda: self._cancel(entry))
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # -- one round trip (or a few) each ------------------------------------------------------------------
+
+    async def _login(self) -> None:
+        """POST the login with a token from a fresh page; one retry if MRBS rejects its own fresh token."""
+        creds = self._credentials
+        assert creds is not None
+        for attempt in (1, 2):
+            await self._day_view(self._today())  # starts the session and hands out its token
+            form = {
+                "csrf_token": self._csrf or "",
+                "action": "SetName",
+                "username": creds.username,
+                "password": creds.password,
+                "target_url": "index.php",
+            }
+            reply = await self._post("admin.php", form)
+            if reply.status in _REDIRECTS:
+                view = await self._day_view(self._today())  # its courts are what booking needs next
+                if (view.username or "").casefold() != creds.username.casefold():
+                    raise PageNotUnderstood(
+                        "login", "the club's pages do not show you logged in after logging in"
+                    )
+                self._logins += 1
+                return
+            try:
+                self._parse(reply, pages.parse_login_reply)
+            except SessionExpired:
+                if attempt == 2:
+                    raise PageNotUnderstood("login", "the club rejected its own login form twice") from None
+
+    async def _confirm(self, slot: Slot, room: int, reply: Reply) -> Booking:
+        """After MRBS's redirect: find the new entry in the day view (its id is the reference).
+
+        The booking has most likely been made, so nothing here may read as "not booked" (the engine would
+        book again): a lost session is reported as a page not understood, which makes the engine look.
+        """
+        try:
+            return await self._find_booked(slot, room, reply)
+        except SessionExpired:
+            raise PageNotUnderstood(
+                "booking confirmation", "the club showed us logged out right after taking the booking"
+            ) from None
+
+    async def _find_booked(self, slot: Slot, room: int, reply: Reply) -> Booking:
+        page = "booking confirmation"
+        location = reply.headers.get("Location", "")
+        target = urlsplit(location)
+        query = {k: v[0] for k, v in parse_qs(target.query).items()}
+        named = (query.get("year"), query.get("month"), query.get("day"))
+        on_the_day = (
+            named == (str(slot.day.year), str(slot.day.month), str(slot.day.day))
+            or query.get("page_date") == slot.day.isoformat()
+        )  # MRBS names a day either way
+        if target.path.rsplit("/", 1)[-1] != "index.php" or not on_the_day:
+            raise PageNotUnderstood(
+                page, f"the club answered with a redirect to {location[:80]!r}, not to the day"
+            )
+        view = await self._own_day_view(slot.day)
+        here = [e for e in view.entries.values() if e.room_id == room and e.start == slot.start]
+        mine = [e for e in here if e.mine]
+        if len(mine) == 1 and mine[0].minutes == slot.duration_min:
+            return Booking(str(mine[0].entry_id), slot)
+        if any(e.mine is None for e in here):  # a double booking (MRBS does not lock): ask the search
+            ours = [b for b in await self._my_bookings() if b.slot == slot]
+            if len(ours) == 1:
+                return ours[0]
+        raise PageNotUnderstood(page, "the club redirected as after a booking, but the day does not show it")
+
+    async def _my_bookings(self) -> list[Booking]:
+        creds = self._credentials
+        assert creds is not None
+        ours = {int(c.site_id): c.number for c in await self.courts()}
+        zone = self._settings.timezone
+        now = self._clock.now()
+        rows = [
+            row
+            for row in await self._search(creds.username)
+            if _is_creator(row.creator, creds.username) and row.room_id in ours and row.start > now
+        ]
+        by_day: dict[date, list[pages.SearchRow]] = {}
+        for row in rows:
+            by_day.setdefault(datetime.fromtimestamp(row.start, zone).date(), []).append(row)
+        days = sorted(by_day)
+        views = await asyncio.gather(*(self._own_day_view(day) for day in days))
+        bookings: list[Booking] = []
+        for day, view in zip(days, views, strict=True):
+            for row in by_day[day]:
+                cover = view.entries.get(row.entry_id)
+                if cover is None:
+                    continue  # cancelled since the search
+                slot = Slot(ours[row.room_id], day, cover.start, cover.minutes)
+                bookings.append(Booking(str(row.entry_id), slot))
+        return sorted(bookings, key=lambda b: (b.slot.day, b.slot.start, b.slot.court))
+
+    async def _search(self, text: str) -> list[pages.SearchRow]:
+        """search.php from yesterday on (club time; the server's date may differ from ours), every page."""
+        since = self._today() - timedelta(days=1)
+        reply = await self._get("search.php", {"search_str": text, "from_date": since.isoformat()})
+        found = self._own(self._parse(reply, pages.parse_search))
+        rows = list(found.rows)
+        position = 0
+        for _ in range(_MAX_SEARCH_PAGES):
+            following = [f for f in found.nav if f.enabled and f.position > position]
+            if not following:
+                break
+            step = min(following, key=lambda f: f.position)
+            position = step.position
+            found = self._own(self._parse(await self._post("search.php", step.fields), pages.parse_search))
+            rows.extend(found.rows)
+        return rows
+
+    async def _cancel(self, entry: str) -> None:
+        area = (await self._area_layout()).area_id
+        form = {
+            "csrf_token": self._csrf or "",
+            "id": entry,
+            "series": "0",
+            "returl": f"index.php?view=day&area={area}",
+        }
+        reply = await self._post("del_entry.php", form)
+        if reply.status in _REDIRECTS:
+            if urlsplit(reply.headers.get("Location", "")).path.rsplit("/", 1)[-1] == "admin.php":
+                raise SessionExpired("The club sent us to log in instead of cancelling.")
+            return
+        self._parse(reply, lambda html: pages.parse_cancel_reply(html, entry))
+
+    # -- the area and its day views ----------------------------------------------------------------------
+
+    async def _day_view(self, day: date) -> pages.DayView:
+        """One day of our area (the site's default area until ours is known), remembering its layout."""
+        params = {"view": "day", "page_date": day.isoformat()}
+        if self._area_id is not None:
+            params["area"] = str(self._area_id)
+        view = self._parse(await self._get("index.php", params), lambda html: pages.parse_day_view(html, day))
+        if self._area_id is None:
+            self._area_id = self._choose_area(view)
+            if self._area_id != view.area_id:
+                return await self._day_view(day)
+        elif view.area_id != self._area_id:  # MRBS shows its default area for one it does not have
+            raise InvalidRequest(
+                f"The club's site has no area {self._area_id} (MRBS_AREA); it showed area {view.area_id}."
+            )
+        self._csrf = view.csrf_token or self._csrf
+        self._layout = _Layout(
+            view.area_id, view.rooms, view.starts, view.resolution_s // 60, view.day, view.first_slot_at
+        )
+        return view
+
+    async def _own_day_view(self, day: date) -> pages.DayView:
+        """A day view that must show us logged in (whose bookings are "mine")."""
+        return self._own(await self._day_view(day))
+
+    def _choose_area(self, view: pages.DayView) -> int:
+        wanted = self._settings.area
+        if wanted is None:
+            return view.area_id
+        if view.areas is None:
+            # MRBS lists areas only when it has more than one: the area shown is the only one.
+            return view.area_id
+        for area_id, name in view.areas.items():
+            if name.casefold() == wanted.casefold():
+                return area_id
+        names = ", ".join(f"{name} ({area_id})" for area_id, name in view.areas.items())
+        raise InvalidRequest(f"The club's site has no area called {wanted!r}; it has {names}.")
+
+    async def _area_layout(self) -> _Layout:
+        if self._layout is None:
+            await self._day_view(self._today())
+        assert self._layout is not None
+        return self._layout
+
+    async def _room_id(self, court: int) -> int:
+        site_id = next((c.site_id for c in await self.courts() if c.number == court), None)
+        if site_id is None:
+            raise InvalidRequest(f"The club has no court {court}.")
+        return int(site_id)
+
+    def _today(self) -> date:
+        return datetime.fromtimestamp(self._clock.now(), self._settings.timezone).date()
+
+    # -- plumbing ------------------------------------------------------------------------------------
+
+    def _own(self, page: T) -> T:
+        """A member page must show us logged in; MRBS shows every page to anyone, just logged out."""
+        creds = self._credentials
+        username = getattr(page, "username", None)
+        if creds is not None and (username or "").casefold() != creds.username.casefold():
+            raise SessionExpired("Your club session has expired; logging in again fixes it.")
+        return page
+
+    async def _member(self, page: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run a member call; on an expired session log in again once and repeat it once."""
+        logins = self._require_login()
+        try:
+            return await call()
+        except SessionExpired:
+            await self._relogin(logins)
+        try:
+            return await call()
+        except SessionExpired:
+            raise PageNotUnderstood(
+                page, "the club showed us logged out again right after logging in"
+            ) from None
+
+    def _require_login(self) -> int:
+        if self._credentials is None:
+            raise SessionExpired("Not logged in to the club yet.")
+        return self._logins
+
+    async def _relogin(self, logins_seen: int) -> None:
+        async with self._login_lock:
+            if self._logins == logins_seen:  # nobody else has logged in again meanwhile
+                assert self._credentials is not None
+                log.info("club session of %s expired; logging in again", self._credentials.username)
+                await self._login()
+
+    def _http(self) -> aiohttp.ClientSession:
+        # Created on first use: aiohttp sessions belong to the running event loop.
+        if self._session is None:
+            self._session = new_session(self._config.timeout_s)
+        return self._session
+
+    async def _get(self, path: str, params: Mapping[str, str]) -> Reply:
+        return await fetch(self._http(), "GET", self._base / path, params=dict(params), headers=self._headers)
+
+    async def _post(self, path: str, form: Mapping[str, str]) -> Reply:
+        """A POST whose redirect is read, not followed: MRBS's redirects are its answers."""
+        return await fetch(
+            self._http(),
+            "POST",
+            self._base / path,
+            data=dict(form),
+            headers=self._headers,
+            allow_redirects=False,
+        )
+
+    @staticmethod
+    def _parse(reply: Reply, parse: Callable[[str], T]) -> T:
+        """Parse a reply; a page we cannot read after a non-2xx status says so in the detail."""
+        try:
+            return parse(reply.text)
+        except PageNotUnderstood as exc:
+            if 200 <= reply.status < 300:
+                raise
+            raise PageNotUnderstood(exc.page, f"{exc.detail} (HTTP {reply.status})") from None
+
+
+def _court(number: int, wanted: str, rooms: Sequence[pages.Room]) -> Court:
+    """Our court `number` as COURT_MAP names it: an MRBS room id, or a room name."""
+    text = wanted.strip()
+    for room in rooms:
+        if text == str(room.id) or text.casefold() == room.name.casefold():
+            return Court(number, str(room.id), room.name)
+    listed = ", ".join(f"{r.name} ({r.id})" for r in rooms)
+    raise InvalidRequest(f"COURT_MAP {number}={wanted} names no court of the club's (it has {listed}).")
+
+
+def _check_on_grid(slot: Slot, rules: ClubRules) -> None:
+    """MRBS books any times it is sent (widened to whole slots), so we check them against its grid."""
+    opens = rules.opens.hour * 60 + rules.opens.minute
+    closes = rules.closes.hour * 60 + rules.closes.minute or 24 * 60
+    start = slot.start.hour * 60 + slot.start.minute
+    if slot.start.second or start < opens or (start - opens) % rules.slot_minutes:
+        raise InvalidRequest(f"{slot.start:%H:%M} is not a slot start at this club.")
+    if slot.duration_min not in rules.durations:
+        allowed = " or ".join(f"{d} min" for d in rules.durations)
+        raise InvalidRequest(f"The club books {allowed}, not {slot.duration_min} min.")
+    if start + slot.duration_min > closes:
+        raise InvalidRequest(
+            f"A booking at {slot.start:%H:%M} for {slot.duration_min} min would run past closing."
+        )
+
+
+def _commit_form(data: Mapping[str, Any]) -> tuple[dict[str, str], int]:
+    """The booking POST from what prepare() stored; anything else was not prepared by us."""
+    form, room = data.get("form"), data.get("room")
+    if (
+        not isinstance(form, dict)
+        or not isinstance(room, int)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in form.items())
+        or form.get("rooms[]") != str(room)
+    ):
+        raise InvalidRequest("This booking was not prepared for this club; prepare it again.")
+    return dict(form), room
+
+
+def _is_creator(shown: str, username: str) -> bool:
+    """Whether search's creator column is `username`: MRBS shows the username, or "Name (username)"."""
+    text, user = shown.strip().casefold(), username.casefold()
+    return text == user or text.endswith(f"({user})")
+
+
+def _whole(extra: Mapping[str, str], key: str, default: int, *, minimum: int) -> int:
+    raw = (extra.get(key) or "").strip()
+    if not raw:
+        return default
+    if not _NUMBER.fullmatch(raw) or int(raw) < minimum:
+        raise ValueError(f"MRBS setting {key} must be a whole number of at least {minimum}, not {raw!r}")
+    return int(raw)
+
+
+def _clock_time(text: str) -> time:
+    match = _CLOCK.fullmatch(text)
+    if match:
+        try:
+            return time(int(match[1]), int(match[2]), int(match[3] or 0))
+        except ValueError:
+            pass
+    raise ValueError(f"MRBS setting opens_at must be HH:MM or HH:MM:SS, not {text!r}")

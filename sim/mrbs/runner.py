@@ -1,0 +1,66 @@
+"""Start the MRBS stand-in on a loopback port, in-process, for tests and the playground."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+
+from sim.mrbs.app import create_app
+from sim.mrbs.config import MrbsConfig
+from sim.mrbs.state import MrbsState
+
+
+class RunningMrbs:
+    """An MRBS serving HTTP, with its settings and data in reach for the code that started it."""
+
+    def __init__(self, runner: web.AppRunner, state: MrbsState, url: str) -> None:
+        self._runner = runner
+        self.state = state
+        self.url = url
+
+    @property
+    def config(self) -> MrbsConfig:
+        """The live settings: a change takes effect with the next request."""
+        return self.state.config
+
+    @config.setter
+    def config(self, config: MrbsConfig) -> None:
+        self.state.config = config
+
+    def release_instant(self, day: dt.date, start: dt.time, minutes: int = 60) -> dt.datetime:
+        """The UTC instant MRBS starts accepting a booking of `day` `start` for `minutes`."""
+        return self.config.release_rule.release_instant(day, start, minutes, self.config.zone)
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+
+async def start_mrbs(config: MrbsConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> RunningMrbs:
+    """Serve MRBS on host:port (port 0: any free port; the URL says which)."""
+    state = MrbsState(config or MrbsConfig())
+    # Answers still held back by injected latency are dropped on stop rather than waited for.
+    runner = web.AppRunner(create_app(state), access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    bound_host, bound_port = runner.addresses[0][:2]
+    url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
+    return RunningMrbs(runner, state, f"http://{url_host}:{bound_port}")
+
+
+@asynccontextmanager
+async def run_mrbs(
+    config: MrbsConfig | None = None, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningMrbs]:
+    server = await start_mrbs(config, host, port)
+    try:
+        yield server
+    finally:
+        await server.stop()

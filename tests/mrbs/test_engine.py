@@ -1,0 +1,160 @@
+"""The booking engine on MRBS over real HTTP: release instants from the rolling window, to the second,
+across DST changes, and exactly one booking when MRBS takes a booking but its answer is lost.
+
+Both clocks (the service's and the stand-in's) are real time plus the same shift, chosen so the release
+instant is a couple of seconds away, as in tests/engine/harness.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+
+import pytest
+
+from booking.events import EventKind, ProgressEvent
+from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
+from booking.release import to_utc
+from booking.service import BookingService
+from booking.sites.base import SiteConfig
+from booking.sites.registry import create_adapter
+from booking.timebase import SystemClock
+from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
+from storage import Storage
+from tests.engine.harness import FAST_POLICY
+from tests.mrbs.helpers import LONDON, ROOM
+
+#: how long before the release instant the world starts: enough for the clock estimate and a login
+LEAD_S = 2.6
+
+
+@dataclass
+class MrbsWorld:
+    server: RunningMrbs
+    storage: Storage
+    service: BookingService
+    clock: SystemClock
+    events: list[ProgressEvent] = field(default_factory=list)
+    finals: dict[int, asyncio.Event] = field(default_factory=dict)
+
+    async def member(self, telegram_id: int, username: str = "alice") -> int:
+        await self.storage.members.upsert(Member(telegram_id, username.title(), access=Access.ALLOWED))
+        await self.storage.credentials.save(telegram_id, Credentials(username, f"{username}-pass"))
+        return telegram_id
+
+    def record(self, event: ProgressEvent) -> None:
+        self.events.append(event)
+        if event.kind.is_final:
+            self.finals.setdefault(event.request_id, asyncio.Event()).set()
+
+    async def finished(self, request_id: int, within: float = 8.0) -> BookingRequest:
+        async with asyncio.timeout(within):
+            await self.finals.setdefault(request_id, asyncio.Event()).wait()
+        request = await self.storage.requests.get(request_id)
+        assert request is not None
+        return request
+
+
+@asynccontextmanager
+async def mrbs_world(
+    tmp_path: Path, key: str, release: datetime | None = None, **settings: object
+) -> AsyncIterator[MrbsWorld]:
+    """With `release`, both clocks read LEAD_S seconds before it."""
+    shift = release.timestamp() - LEAD_S - time.time() if release else 0.0
+    clock = SystemClock(shift)
+    server = await start_mrbs(MrbsConfig(clock_offset_s=shift, **settings))  # type: ignore[arg-type]
+    storage = await Storage.open(tmp_path, (key,))
+    config = SiteConfig(base_url=server.url, timeout_s=5.0)
+    service = BookingService(
+        storage, lambda: create_adapter("mrbs", config, clock), clock, policy=FAST_POLICY
+    )
+    world = MrbsWorld(server, storage, service, clock)
+    service.bus.listen(world.record)
+    await service.start()
+    try:
+        yield world
+    finally:
+        await service.stop()
+        await storage.close()
+        await server.stop()
+
+
+def release_of(day: date, start: clock_time, minutes: int = 60) -> datetime:
+    """MRBS's default window, worked out by hand: the slot's end, seven days earlier on the wall clock."""
+    end = datetime.combine(day, start) + timedelta(minutes=minutes)
+    return to_utc(end - timedelta(days=7), LONDON)
+
+
+async def fires_and_books_at_the_release(world: MrbsWorld, day: date, release: datetime) -> None:
+    member = await world.member(1)
+    request = await world.service.submit(member, day, (clock_time(18),), 60, (2,))
+    assert request.release_at == release
+    done = await world.finished(request.id)
+    assert done.status is RequestStatus.BOOKED, done.reason
+    [arrival] = world.server.state.arrivals()  # prepare sends nothing: the booking is the one request
+    lateness_ms = (arrival.arrived_at - release.timestamp()) * 1000
+    assert 0 <= lateness_ms < 100, lateness_ms
+    assert (arrival.outcome, arrival.room_id, arrival.username) == ("booked", ROOM[2], "alice")
+    [entry] = world.server.state.bookings()
+    assert done.reference == str(entry.id)
+    assert datetime.fromtimestamp(entry.start, LONDON).replace(tzinfo=None) == datetime.combine(
+        day, clock_time(18)
+    )
+
+
+async def test_a_scheduled_request_fires_at_the_slot_s_end_minus_the_window(tmp_path: Path, key: str) -> None:
+    day = date(2027, 1, 20)  # 18:00-19:00 GMT: open from 19:00 GMT on 13 January
+    release = release_of(day, clock_time(18))
+    assert release == datetime(2027, 1, 13, 19, tzinfo=UTC)
+    async with mrbs_world(tmp_path, key, release) as world:
+        await fires_and_books_at_the_release(world, day, release)
+        kinds = [e.kind for e in world.events]
+        assert kinds[-1] is EventKind.BOOKED
+        assert (
+            kinds.index(EventKind.CLOCK_SYNCED)
+            < kinds.index(EventKind.FIRING)
+            < kinds.index(EventKind.BOOKED)
+        )
+        booked = world.events[-1]
+        assert booked.after_release_ms is not None and -20 < booked.after_release_ms < 100
+
+
+@pytest.mark.parametrize(
+    ("day", "release"),
+    [
+        # spring: a BST slot (18:00-19:00 on 1 April) opens at 19:00 GMT on 25 March, 19:00 UTC
+        (date(2027, 4, 1), datetime(2027, 3, 25, 19, tzinfo=UTC)),
+        # autumn: a GMT slot (18:00-19:00 on 2 November) opens at 19:00 BST on 26 October, 18:00 UTC
+        (date(2027, 11, 2), datetime(2027, 10, 26, 18, tzinfo=UTC)),
+    ],
+)
+async def test_the_release_keeps_the_wall_clock_across_a_dst_change(
+    tmp_path: Path, key: str, day: date, release: datetime
+) -> None:
+    slot_end = to_utc(datetime.combine(day, clock_time(19)), LONDON)
+    assert abs((slot_end - timedelta(days=7)) - release) == timedelta(hours=1), (
+        "seven days are not 168 hours here"
+    )
+    assert release_of(day, clock_time(18)) == release
+    async with mrbs_world(tmp_path, key, release) as world:
+        await fires_and_books_at_the_release(world, day, release)
+
+
+async def test_a_booking_whose_answer_was_lost_is_found_and_not_made_twice(tmp_path: Path, key: str) -> None:
+    async with mrbs_world(tmp_path, key, commit_store_then_fail=1) as world:
+        member = await world.member(1)
+        today = datetime.fromtimestamp(world.clock.now(), LONDON).date()
+        request = await world.service.submit(member, today + timedelta(days=2), (clock_time(18),), 60, (2, 3))
+        done = await world.finished(request.id)
+        assert done.status is RequestStatus.BOOKED, done.reason
+        [entry] = world.server.state.bookings()
+        assert (done.reference, done.booked_court, entry.room_id) == (str(entry.id), 2, ROOM[2])
+        outcomes = [a.outcome for a in await world.storage.attempts.for_request(request.id)]
+        assert outcomes[0] is AttemptOutcome.UNAVAILABLE
+        assert [a.outcome for a in world.server.state.arrivals()] == ["booked"], "exactly one booking request"
