@@ -363,12 +363,13 @@ class RequestRun:
             except LimitReached as error:
                 await self._finish(attempt, AttemptOutcome.LIMIT, error.which)
                 raise RunFailed(f"{_sentence(error)} Nothing more was tried.") from None
-            except (InvalidRequest, RefusedByClub) as error:
-                outcome = (
-                    AttemptOutcome.INVALID if isinstance(error, InvalidRequest) else AttemptOutcome.REFUSED
-                )
-                await self._finish(attempt, outcome, str(error))
+            except InvalidRequest as error:
+                await self._finish(attempt, AttemptOutcome.INVALID, str(error))
                 raise RunFailed(f"The club refused the booking: {_sentence(error)}") from None
+            except RefusedByClub as error:  # its text already quotes the club's own words
+                await self._finish(attempt, AttemptOutcome.REFUSED, str(error))
+                text = _sentence(error)
+                raise RunFailed(f"{text[:1].upper()}{text[1:]} Nothing was booked.") from None
             except RateLimited as error:
                 await self._finish(attempt, AttemptOutcome.RATE_LIMITED, f"{error.retry_after_s}s")
                 self._check_deadline("The club kept asking us to slow down")

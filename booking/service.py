@@ -58,6 +58,7 @@ class BookingService:
         limits: ServiceLimits | None = None,
         window_days: int | None = None,
         opens_at: time | None = None,
+        window_measure: str | None = None,
         check_hours_before: float | None = 12.0,
     ) -> None:
         self.storage = storage
@@ -68,6 +69,7 @@ class BookingService:
         self._limits = limits or ServiceLimits()
         self._window_days = window_days
         self._opens_at = opens_at
+        self._window_measure = window_measure
         self._check_s = check_hours_before * 3600 if check_hours_before else None
         self._scheduler = ReleaseScheduler(clock)
         self._gates = FireGates(clock)
@@ -157,8 +159,12 @@ class BookingService:
     def _overridden(self, rules: ClubRules) -> ClubRules:
         """BOOKING_WINDOW_DAYS / BOOKING_OPENS_AT win over what the site says."""
         release = rules.release
+        days = self._window_days if self._window_days is not None else release.days
         if self._opens_at is not None:
-            release = ReleaseRule(WindowKind.TIME_OF_DAY, self._window_days or release.days, self._opens_at)
+            release = ReleaseRule(WindowKind.TIME_OF_DAY, days, self._opens_at)
+        elif self._window_measure is not None:
+            kind = WindowKind.ROLLING_END if self._window_measure == "end" else WindowKind.ROLLING_START
+            release = ReleaseRule(kind, days)
         elif self._window_days is not None:
             release = dataclasses.replace(release, days=self._window_days)
         return dataclasses.replace(rules, release=release)

@@ -28,9 +28,10 @@ from bot import logs
 from bot.application import BotRunner, BotServices, build_application
 from bot.metrics import Metrics
 from bot.ops import Check, ClubProbe, Ops
-from bot.settings import Settings
+from bot.settings import Settings, site_extra
 from sim.botapi.runner import RunningBotApi, start_botapi
 from sim.club.runner import RunningClub, start_club
+from sim.mrbs.runner import RunningMrbs, start_mrbs
 from sim.playground.server import PLAYGROUND_USER, RunningPlayground, start_playground
 from storage import Storage
 
@@ -52,7 +53,7 @@ class Courtbot:
     metrics: Metrics
     runner: BotRunner
     club_url: str
-    club: RunningClub | None = None
+    club: RunningClub | RunningMrbs | None = None
     botapi: RunningBotApi | None = None
     playground: RunningPlayground | None = None
     ops: web.AppRunner | None = None
@@ -78,18 +79,19 @@ async def start_courtbot(
 ) -> Courtbot:
     clock = clock or SystemClock()
     storage = await Storage.open(settings.data_dir, settings.encryption_keys)
-    club: RunningClub | None = None
+    club: RunningClub | RunningMrbs | None = None
     if settings.club_url is None:
-        club = await start_club()
-        log.info("no CLUB_URL: the simulated club runs at %s", club.url)
+        club = await (start_mrbs() if settings.club_site == "mrbs" else start_club())
+        log.info("no CLUB_URL: a simulated %s club runs at %s", settings.club_site, club.url)
     club_url = settings.club_url or (club.url if club else "")
-    site = SiteConfig(base_url=club_url, court_map=settings.court_map)
+    site = SiteConfig(base_url=club_url, court_map=settings.court_map, extra=site_extra(settings))
     booking = BookingService(
         storage,
         lambda: create_adapter(settings.club_site, site, clock),
         clock,
         window_days=settings.booking_window_days,
         opens_at=settings.booking_opens_at,
+        window_measure=settings.booking_window_measure,
         check_hours_before=settings.night_check_hours or None,
     )
     admins = settings.admin_users
@@ -120,13 +122,23 @@ async def start_courtbot(
     await runner.start()
 
     courtbot = Courtbot(
-        settings, storage, booking, members, weekly, watch, metrics, runner, club_url, club, botapi
+        settings=settings,
+        storage=storage,
+        booking=booking,
+        members=members,
+        weekly=weekly,
+        watch=watch,
+        metrics=metrics,
+        runner=runner,
+        club_url=club_url,
+        club=club,
+        botapi=botapi,
     )
     if botapi is not None:
-        assert club is not None or settings.club_url is not None
         courtbot.playground = await start_playground(
             botapi,
-            release_soon=(lambda: _release_soon(courtbot)) if club is not None else None,
+            # The 30-second release is democlub's (a fixed opening time); MRBS's window rolls by the hour.
+            release_soon=(lambda: _release_soon(courtbot)) if isinstance(club, RunningClub) else None,
             accounts=dict(club.config.members) if club is not None else {},
             club_url=club_url,
             port=settings.playground_port,
@@ -169,7 +181,7 @@ def _count_telegram_errors(
 async def _release_soon(courtbot: Courtbot) -> tuple[datetime, date]:
     """Playground: make the simulated club release a day's slots 30 seconds from now; returns the
     instant and the day it releases."""
-    assert courtbot.club is not None
+    assert isinstance(courtbot.club, RunningClub)
     state = courtbot.club.state
     zone = courtbot.club.config.zone
     instant = datetime.fromtimestamp(int(state.now()) + 31, UTC)

@@ -36,6 +36,9 @@ class Settings:
     court_map: dict[int, str] | None
     booking_window_days: int | None
     booking_opens_at: time | None
+    booking_window_measure: str | None
+    mrbs_area: str | None
+    mrbs_description: str | None
     data_dir: Path
     encryption_keys: tuple[str, ...]
     allowed_users: frozenset[int]
@@ -88,6 +91,13 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         court_map=parse_court_map(get("COURT_MAP")),
         booking_window_days=_window_days(get("BOOKING_WINDOW_DAYS")),
         booking_opens_at=_opens_at(get("BOOKING_OPENS_AT")),
+        booking_window_measure=(
+            _choice("BOOKING_WINDOW_MEASURE", measure, ("end", "start"))
+            if (measure := get("BOOKING_WINDOW_MEASURE"))
+            else None
+        ),
+        mrbs_area=get("MRBS_AREA"),
+        mrbs_description=get("MRBS_DESCRIPTION"),
         data_dir=Path(get("DATA_DIR") or "./data"),
         encryption_keys=_keys(get("ENCRYPTION_KEYS")),
         allowed_users=_user_ids("ALLOWED_USERS", get("ALLOWED_USERS")),
@@ -104,6 +114,22 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
 
 
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+
+def site_extra(settings: Settings) -> dict[str, str]:
+    """The platform settings an adapter reads (SiteConfig.extra), so its rule agrees with the engine's."""
+    extra = {"timezone": str(settings.club_timezone)}
+    if settings.booking_window_days is not None:
+        extra["window_days"] = str(settings.booking_window_days)
+    if settings.booking_opens_at is not None:
+        extra["opens_at"] = settings.booking_opens_at.strftime("%H:%M:%S")
+    if settings.booking_window_measure:
+        extra["window_measure"] = settings.booking_window_measure
+    if settings.mrbs_area:
+        extra["area"] = settings.mrbs_area
+    if settings.mrbs_description:
+        extra["description"] = settings.mrbs_description
+    return extra
 
 
 def _token(value: str | None) -> str | None:
@@ -140,7 +166,7 @@ def _timezone(value: str) -> ZoneInfo:
         ) from None
 
 
-_COURT_PAIR = re.compile(r"^\s*(\d+)\s*=\s*([A-Za-z0-9_.:-]+)\s*$")
+_COURT_PAIR = re.compile(r"^\s*(\d+)\s*=\s*([^,=]*[^,=\s])\s*$")  # site ids or names (MRBS rooms)
 
 
 def parse_court_map(value: str | None) -> dict[int, str] | None:

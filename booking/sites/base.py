@@ -130,7 +130,10 @@ class SiteAdapter(ABC):
         return None
 
     @abstractmethod
-    async def commit(self, prepared: Prepared) -> Booking: ...
+    async def commit(self, prepared: Prepared) -> Booking:
+        """Book it. SessionExpired here promises the booking certainly did not happen (the engine logs in
+        and sends it again); when the outcome is unclear, raise TemporarilyUnavailable or
+        PageNotUnderstood instead, and the engine looks at my_bookings() before anything else."""
 
     @abstractmethod
     async def my_bookings(self) -> list[Booking]: ...

@@ -41,6 +41,27 @@ def test_values_are_parsed() -> None:
     assert settings.log_level == "DEBUG"
 
 
+def test_mrbs_settings_reach_the_adapter() -> None:
+    from bot.settings import site_extra
+
+    settings = _load(
+        CLUB_SITE="mrbs",
+        COURT_MAP="1=Court 1, 2=Centre Court",
+        BOOKING_WINDOW_DAYS="14",
+        BOOKING_WINDOW_MEASURE="start",
+        MRBS_AREA="Tennis",
+        MRBS_DESCRIPTION="Club booking",
+    )
+    assert settings.court_map == {1: "Court 1", 2: "Centre Court"}
+    assert site_extra(settings) == {
+        "timezone": "Europe/London",
+        "window_days": "14",
+        "window_measure": "start",
+        "area": "Tennis",
+        "description": "Club booking",
+    }
+
+
 def test_check_masks_secrets() -> None:
     key = new_key()
     token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
@@ -84,6 +105,7 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("WATCH_INTERVAL_SECONDS", "1", "from 5 to 3600"),
         ("WATCH_INTERVAL_SECONDS", "often", "from 5 to 3600"),
         ("NIGHT_CHECK_HOURS", "-2", "from 0 to 72"),
+        ("BOOKING_WINDOW_MEASURE", "middle", "not one of"),
     ],
 )
 def test_each_bad_value_is_one_clear_line(name: str, value: str, says: str) -> None:

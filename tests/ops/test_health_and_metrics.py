@@ -10,9 +10,10 @@ import aiohttp
 
 from booking.models import Access, Credentials, Member, RequestStatus
 from bot.app import start_courtbot
+from bot.settings import load_settings
 from sim.botapi.runner import RunningBotApi
 from sim.club.runner import RunningClub, start_club
-from tests.ops.conftest import free_port, settings_for
+from tests.ops.conftest import environment, free_port, settings_for
 
 
 async def _get(url: str) -> tuple[int, str]:
@@ -72,5 +73,28 @@ async def test_metrics_move_as_bookings_succeed_and_fail(
         assert 'courtbot_requests_total{status="scheduled"} 1.0' in text
         assert 'courtbot_attempts_total{outcome="booked"} 1.0' in text
         assert "courtbot_scheduled_requests 1.0" in text
+    finally:
+        await courtbot.stop()
+
+
+async def test_without_a_club_url_courtbot_runs_the_simulated_mrbs_when_asked(
+    tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi
+) -> None:
+    from sim.mrbs.runner import RunningMrbs
+
+    env = {**environment(tmp_path, club, botapi, key, free_port()), "CLUB_SITE": "mrbs"}
+    del env["CLUB_URL"]
+    courtbot = await start_courtbot(load_settings(env, env_file=None))
+    try:
+        assert isinstance(courtbot.club, RunningMrbs)
+        await courtbot.storage.members.upsert(Member(1, "Alice", access=Access.ALLOWED))
+        await courtbot.storage.credentials.save(1, Credentials("alice", "alice-pass"))
+        day = (datetime.now(UTC) + timedelta(days=2)).date()
+        request = await courtbot.booking.submit(1, day, (clock_time(18),), 60, (2,))
+        await courtbot.booking.wait_for_runs()
+        booked = await courtbot.storage.requests.get(request.id)
+        assert booked.status is RequestStatus.BOOKED, booked.reason
+        [entry] = courtbot.club.state.bookings()
+        assert str(entry.id) == booked.reference
     finally:
         await courtbot.stop()
