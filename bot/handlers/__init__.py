@@ -1,0 +1,106 @@
+"""Every handler, registered in the order that matters: the access gate first, the conversation (/book,
+/login) next, then single commands and buttons, and last the answers for anything nobody else took."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.callbacks import Action, matches
+from bot.draft import Step
+from bot.handlers import access, book, bookings, dialogue, errors, login, start
+from bot.handlers.common import Context
+from bot.handlers.login import LoginStep
+
+GATE_GROUP = -1
+
+
+def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
+    application.add_handlers(
+        [
+            conversation(),
+            CommandHandler("start", start.start),
+            CommandHandler("help", start.help_command),
+            CommandHandler("bookings", bookings.show),
+            CommandHandler("logout", login.logout),
+            CommandHandler("cancel", start.nothing_to_cancel),
+            _button(access.ask_access, Action.ASK_ACCESS),
+            _button(access.decide, Action.APPROVE, Action.DENY),
+            _button(bookings.cancel_request, Action.CANCEL_REQUEST),
+            _button(bookings.cancel_booking, Action.CANCEL_BOOKING),
+            _button(bookings.confirm_cancel_booking, Action.CONFIRM_CANCEL_BOOKING),
+            _button(bookings.keep_booking, Action.KEEP_BOOKING),
+            MessageHandler(filters.COMMAND, start.unknown_command),
+            MessageHandler(filters.ALL, start.unknown_text),
+            CallbackQueryHandler(start.stale_button),
+        ]
+    )
+    application.add_error_handler(errors.on_error)
+
+
+def conversation() -> ConversationHandler:
+    """/book and /login as one conversation per chat: starting either leaves the other, /cancel leaves both."""
+    typed = filters.TEXT & ~filters.COMMAND
+    with warnings.catch_warnings():
+        # Buttons are tracked per chat and checked against the draft's message, as PTB's examples do.
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("book", book.begin),
+                _button(book.begin_from_button, Action.NEW_BOOKING),
+                CommandHandler("login", login.begin),
+            ],
+            states={
+                Step.DAY: [_button(book.choose_day, Action.DAY)],
+                Step.TIMES: [
+                    _button(book.toggle_time, Action.TIME),
+                    _button(book.times_done, Action.TIMES_DONE),
+                ],
+                Step.COURTS: [
+                    _button(book.toggle_court, Action.COURT),
+                    _button(book.any_court, Action.ANY_COURT),
+                    _button(book.courts_done, Action.COURTS_DONE),
+                ],
+                Step.DURATION: [_button(book.choose_duration, Action.DURATION)],
+                Step.PARTNER: [
+                    MessageHandler(typed, book.partner_typed),
+                    _button(book.use_offered_partner, Action.PARTNER_DEFAULT),
+                ],
+                Step.SUMMARY: [
+                    _button(book.submit, Action.SUBMIT),
+                    _button(book.save_partner, Action.SAVE_PARTNER),
+                ],
+                LoginStep.USERNAME: [MessageHandler(typed, login.receive_username)],
+                LoginStep.PASSWORD: [
+                    MessageHandler(filters.TEXT & ~login.OUR_COMMANDS, login.receive_password)
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", dialogue.cancel),
+                _button(book.back, Action.BACK),
+                _button(book.abort, Action.ABORT),
+                MessageHandler(typed, dialogue.use_buttons),
+            ],
+            allow_reentry=True,
+            name="dialogue",
+        )
+
+
+def _button(
+    callback: Callable[[Update, Context], Awaitable[object]], *actions: Action
+) -> CallbackQueryHandler:
+    """A handler for presses of buttons whose data parses as one of `actions`."""
+    return CallbackQueryHandler(callback, pattern=matches(*actions))

@@ -1,0 +1,115 @@
+"""Who may use the bot: the gate in front of every handler, asking for access, and the admins' answer."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from booking.members import NotAdmin
+from booking.models import Access
+from bot import keyboards, texts
+from bot.callbacks import Action, parse
+from bot.handlers.common import Context, edit, reply, services, user_id, user_name
+
+log = logging.getLogger(__name__)
+
+
+async def gate(update: Update, context: Context) -> None:
+    """Runs first for every update: members pass; anyone else is told kindly and stops here.
+
+    Button data that does not parse stops here too: PTB hands empty data to any patterned handler.
+    """
+    if update.effective_user is None or update.effective_chat is None:
+        raise ApplicationHandlerStop
+    query = update.callback_query
+    pressed = parse(query.data) if query is not None else None
+    if query is not None and pressed is None:
+        await query.answer(texts.STALE_BUTTON)
+        raise ApplicationHandlerStop
+    member = await services(context).members.ensure(user_id(update), user_name(update))
+    if member.access is Access.ALLOWED:
+        return
+    if query is not None:
+        if pressed is not None and pressed.action is Action.ASK_ACCESS:
+            return
+        await query.answer(texts.NEED_ACCESS if member.access is Access.STRANGER else _refusal(member.access))
+    elif update.effective_message is not None:
+        if member.access is Access.STRANGER:
+            await reply(update, texts.STRANGER, keyboards.ask_access())
+        else:
+            await reply(update, _refusal(member.access))
+    raise ApplicationHandlerStop
+
+
+def _refusal(access: Access) -> str:
+    return texts.PENDING if access is Access.PENDING else texts.DENIED
+
+
+async def ask_access(update: Update, context: Context) -> None:
+    """A stranger pressed "Ask for access": record it once and ask every admin."""
+    query = update.callback_query
+    assert query is not None
+    members = services(context).members
+    user = update.effective_user
+    assert user is not None
+    if not members.admin_ids:
+        await query.answer(texts.NO_ADMINS, show_alert=True)
+        return
+    if not await members.request_access(user.id, user.full_name):
+        await query.answer(texts.ALREADY_ASKED)
+        return
+    await query.answer(texts.ACCESS_ASKED_ANSWER)
+    if query.message is not None:
+        await edit(context, query.message.chat.id, query.message.message_id, texts.ACCESS_ASKED)
+    for admin_id in members.admin_ids:
+        try:
+            await context.bot.send_message(
+                admin_id,
+                texts.admin_request(user.full_name, user.username, user.id),
+                reply_markup=keyboards.admin_decision(user.id),
+            )
+        except TelegramError as error:  # e.g. an admin who never opened the bot
+            log.warning("could not ask admin %s about access: %s", admin_id, type(error).__name__)
+
+
+async def decide(update: Update, context: Context) -> None:
+    """An admin pressed Approve or Deny on an access request."""
+    query = update.callback_query
+    assert query is not None
+    parsed = parse(query.data)
+    assert parsed is not None
+    members = services(context).members
+    applicant_id = parsed.int_arg()
+    approve = parsed.action is Action.APPROVE
+    applicant = await members.get(applicant_id)
+    if not members.is_admin(user_id(update)):
+        await query.answer(texts.NOT_ADMIN, show_alert=True)
+        return
+    if applicant is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    if applicant.access is not Access.PENDING:
+        await query.answer(texts.already_decided(applicant.name, applicant.access is Access.ALLOWED))
+        return
+    try:
+        decided = await members.decide(user_id(update), applicant_id, approve)
+    except NotAdmin:
+        await query.answer(texts.NOT_ADMIN, show_alert=True)
+        return
+    await query.answer()
+    if query.message is not None:
+        await edit(
+            context,
+            query.message.chat.id,
+            query.message.message_id,
+            texts.admin_decided(decided.name, approve),
+        )
+    try:
+        await context.bot.send_message(
+            applicant_id, texts.MEMBER_APPROVED if approve else texts.MEMBER_DENIED
+        )
+    except TelegramError as error:
+        log.warning("could not tell %s about the access decision: %s", applicant_id, type(error).__name__)

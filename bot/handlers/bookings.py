@@ -1,0 +1,180 @@
+"""/bookings: the member's waiting requests and club bookings, with buttons to cancel them.
+
+A club booking can only be cancelled if it was in the member's own last listing (read from the club with
+their own login), and only after a confirm step; a request only if the service says it is theirs.
+"""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+
+from booking.models import RequestStatus
+from booking.service import NotFound, NotLoggedIn
+from booking.sites.base import Booking
+from booking.sites.errors import SiteError
+from booking.validation import RequestInvalid
+from bot import keyboards, texts
+from bot.callbacks import parse
+from bot.handlers.common import Context, club, edit, reply, services, user_id
+
+#: user_data: the club bookings shown in the member's last listing, by reference
+LISTED = "listed_bookings"
+#: user_data: the message showing that listing
+LISTING_MESSAGE = "listing_message_id"
+
+
+async def show(update: Update, context: Context) -> None:
+    message = await reply(update, texts.LOOKING_UP)
+    context.user_data[LISTING_MESSAGE] = message.message_id
+    text, markup = await _listing(context, user_id(update), refresh=True)
+    await edit(context, message.chat.id, message.message_id, text, markup)
+
+
+async def cancel_request(update: Update, context: Context) -> None:
+    """Cancel a waiting request (from the listing, or from its progress message)."""
+    query, member_id = _query(update), user_id(update)
+    pressed = parse(query.data)
+    assert pressed is not None
+    booking = services(context).booking
+    try:
+        request = await booking.get(member_id, pressed.int_arg())
+    except NotFound:
+        await query.answer(texts.NOT_YOURS)
+        return
+    if request.status is not RequestStatus.SCHEDULED:
+        running = request.status is RequestStatus.RUNNING
+        await query.answer(texts.REQUEST_RUNNING if running else texts.REQUEST_ENDED)
+        return
+    await query.answer(texts.CANCELLING)
+    cancelled = False
+    try:
+        await booking.cancel(member_id, request.id or 0)
+    except (RequestInvalid, SiteError) as error:
+        note = texts.cancel_failed(str(error))
+    else:
+        note, cancelled = texts.request_cancelled(request.id or 0), True
+    if _on_listing(query, context):
+        await _show_listing(query, context, note)
+    elif not cancelled:
+        await context.bot.send_message(member_id, note)
+    # Pressed on its progress message, the cancellation shows there through the engine's event.
+
+
+async def cancel_booking(update: Update, context: Context) -> None:
+    """First press on a club booking: ask to confirm."""
+    query = _query(update)
+    listed = _listed_booking(query, context)
+    if listed is None:
+        await query.answer(texts.BOOKING_NOT_LISTED)
+        return
+    await query.answer()
+    line = await _booking_line(context, listed)
+    await _edit_pressed(
+        query, context, texts.confirm_cancel_booking(line), keyboards.confirm_cancel_booking(listed.reference)
+    )
+
+
+async def confirm_cancel_booking(update: Update, context: Context) -> None:
+    query, member_id = _query(update), user_id(update)
+    listed = _listed_booking(query, context)
+    if listed is None:
+        await query.answer(texts.BOOKING_NOT_LISTED)
+        return
+    await query.answer(texts.CANCELLING)
+    line = await _booking_line(context, listed)
+    try:
+        await services(context).booking.cancel_site_booking(member_id, listed.reference)
+    except NotLoggedIn:
+        note = texts.NO_LOGIN_FOR_BOOKINGS
+    except SiteError as error:
+        note = texts.cancel_failed(str(error))
+    else:
+        context.user_data.get(LISTED, {}).pop(listed.reference, None)
+        note = texts.booking_cancelled(line)
+    await _show_listing(query, context, note)
+
+
+async def keep_booking(update: Update, context: Context) -> None:
+    query = _query(update)
+    await query.answer(texts.KEPT)
+    await _show_listing(query, context, None)
+
+
+# -- the listing ----------------------------------------------------------------------------------------
+
+
+async def _listing(
+    context: Context, member_id: int, *, refresh: bool, note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The listing's text and buttons; the club's list is read again only with `refresh`."""
+    svc = services(context)
+    the_club = await club(context)
+    tz = the_club.rules.timezone
+    requests = await svc.booking.requests(member_id)
+    waiting = [r for r in requests if r.status in (RequestStatus.SCHEDULED, RequestStatus.RUNNING)]
+    ours = {r.reference: r.id for r in requests if r.status is RequestStatus.BOOKED and r.reference}
+    site: list[Booking] | None = list(context.user_data.get(LISTED, {}).values())
+    problem = None
+    if refresh:
+        site, problem = await _club_bookings(context, member_id)
+        context.user_data[LISTED] = {b.reference: b for b in site or []}
+    names = {c.number: c.name for c in the_club.courts}
+    booking_lines = (
+        None
+        if site is None
+        else [
+            texts.booking_line(b, names.get(b.slot.court, f"Court {b.slot.court}"), ours.get(b.reference))
+            for b in site
+        ]
+    )
+    text = texts.bookings_list([texts.request_line(r, tz) for r in waiting], booking_lines, note, problem)
+    cancellable = [r for r in waiting if r.status is RequestStatus.SCHEDULED]
+    return text, keyboards.bookings(cancellable, site or [])
+
+
+async def _club_bookings(context: Context, member_id: int) -> tuple[list[Booking] | None, str | None]:
+    """The member's upcoming club bookings, soonest first; None and why when they can't be read."""
+    svc = services(context)
+    if not await svc.members.has_login(member_id):
+        return [], texts.NO_LOGIN_FOR_BOOKINGS
+    try:
+        bookings = await svc.booking.site_bookings(member_id)
+    except NotLoggedIn:
+        return [], texts.NO_LOGIN_FOR_BOOKINGS
+    except SiteError as error:
+        return None, texts.club_list_failed(str(error))
+    return sorted(bookings, key=lambda b: (b.slot.day, b.slot.start, b.slot.court)), None
+
+
+async def _show_listing(query: CallbackQuery, context: Context, note: str | None) -> None:
+    text, markup = await _listing(context, query.from_user.id, refresh=False, note=note)
+    await _edit_pressed(query, context, text, markup)
+
+
+async def _booking_line(context: Context, booking: Booking) -> str:
+    names = {c.number: c.name for c in (await club(context)).courts}
+    return texts.booking_line(booking, names.get(booking.slot.court, f"Court {booking.slot.court}"), None)
+
+
+def _listed_booking(query: CallbackQuery, context: Context) -> Booking | None:
+    pressed = parse(query.data)
+    assert pressed is not None
+    return context.user_data.get(LISTED, {}).get(pressed.str_arg())
+
+
+def _on_listing(query: CallbackQuery, context: Context) -> bool:
+    return query.message is not None and query.message.message_id == context.user_data.get(LISTING_MESSAGE)
+
+
+async def _edit_pressed(
+    query: CallbackQuery, context: Context, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    message = query.message
+    assert message is not None
+    await edit(context, message.chat.id, message.message_id, text, markup)
+
+
+def _query(update: Update) -> CallbackQuery:
+    query = update.callback_query
+    assert query is not None
+    return query

@@ -1,0 +1,149 @@
+"""Inline keyboards: what each step offers, as buttons carrying typed callback data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from booking.models import BookingRequest
+from booking.sites.base import Booking, Court
+from bot import texts
+from bot.callbacks import Action, Value, fits, pack
+
+Row = list[InlineKeyboardButton]
+
+
+def button(label: str, action: Action, *args: Value) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=pack(action, *args))
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[Row]:
+    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+
+
+def navigation(*, back: bool = True, next_step: Action | None = None) -> Row:
+    row = [button(texts.BACK_BUTTON, Action.BACK)] if back else []
+    if next_step is not None:
+        row.append(button(texts.NEXT_BUTTON, next_step))
+    row.append(button(texts.ABORT_BUTTON, Action.ABORT))
+    return row
+
+
+# -- start and access -----------------------------------------------------------------------------------
+
+
+def start_menu() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts.BOOK_BUTTON, Action.NEW_BOOKING)]])
+
+
+def ask_access() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts.ASK_ACCESS_BUTTON, Action.ASK_ACCESS)]])
+
+
+def admin_decision(telegram_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.APPROVE_BUTTON, Action.APPROVE, telegram_id),
+                button(texts.DENY_BUTTON, Action.DENY, telegram_id),
+            ]
+        ]
+    )
+
+
+# -- the /book flow -------------------------------------------------------------------------------------
+
+
+def days(choices: Sequence[tuple[date, datetime | None]], today: date, tz: ZoneInfo) -> InlineKeyboardMarkup:
+    """Open days three to a row, then not-yet-open days (with when they open) two to a row."""
+    open_days = [
+        button(texts.day_button(d, today, None, tz), Action.DAY, d) for d, opens in choices if not opens
+    ]
+    later = [button(texts.day_button(d, today, opens, tz), Action.DAY, d) for d, opens in choices if opens]
+    return InlineKeyboardMarkup([*rows(open_days, 3), *rows(later, 2), navigation(back=False)])
+
+
+def times(starts: Sequence[time], chosen: Sequence[time]) -> InlineKeyboardMarkup:
+    buttons = [
+        button(
+            texts.time_button(start, chosen.index(start) + 1 if start in chosen else None), Action.TIME, start
+        )
+        for start in starts
+    ]
+    return InlineKeyboardMarkup([*rows(buttons, 4), navigation(next_step=Action.TIMES_DONE)])
+
+
+def courts(club_courts: Sequence[Court], chosen: Sequence[int]) -> InlineKeyboardMarkup:
+    buttons = [
+        button(
+            texts.court_button(
+                court.name, chosen.index(court.number) + 1 if court.number in chosen else None
+            ),
+            Action.COURT,
+            court.number,
+        )
+        for court in club_courts
+    ]
+    any_court = [button(texts.ANY_COURT_BUTTON, Action.ANY_COURT)]
+    return InlineKeyboardMarkup([any_court, *rows(buttons, 2), navigation(next_step=Action.COURTS_DONE)])
+
+
+def durations(allowed: Sequence[int]) -> InlineKeyboardMarkup:
+    buttons = [button(texts.duration(minutes), Action.DURATION, minutes) for minutes in allowed]
+    return InlineKeyboardMarkup([*rows(buttons, 3), navigation()])
+
+
+def partner(offered: str | None) -> InlineKeyboardMarkup:
+    """The partner step: type a name, or tap the one already named (this time, or the usual one)."""
+    named = [[button(texts.use_partner_button(offered), Action.PARTNER_DEFAULT)]] if offered else []
+    return InlineKeyboardMarkup([*named, navigation()])
+
+
+def summary(
+    release_at: datetime, opens_now: bool, tz: ZoneInfo, *, can_submit: bool, partner_to_save: str | None
+) -> InlineKeyboardMarkup:
+    keyboard: list[Row] = []
+    if can_submit:
+        label = texts.BOOK_NOW_BUTTON if opens_now else texts.schedule_button(release_at, tz)
+        keyboard.append([button(label, Action.SUBMIT)])
+    if partner_to_save:
+        keyboard.append([button(texts.save_partner_button(partner_to_save), Action.SAVE_PARTNER)])
+    keyboard.append(navigation())
+    return InlineKeyboardMarkup(keyboard)
+
+
+# -- progress and /bookings -----------------------------------------------------------------------------
+
+
+def stop_request(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts.STOP_REQUEST_BUTTON, Action.CANCEL_REQUEST, request_id)]])
+
+
+def bookings(
+    requests: Sequence[BookingRequest], site_bookings: Sequence[Booking]
+) -> InlineKeyboardMarkup | None:
+    buttons = [
+        button(texts.cancel_request_button(r), Action.CANCEL_REQUEST, r.id)
+        for r in requests
+        if r.id is not None
+    ]
+    buttons += [
+        button(texts.cancel_booking_button(b), Action.CANCEL_BOOKING, b.reference)
+        for b in site_bookings
+        if fits(Action.CANCEL_BOOKING, b.reference)  # a reference too long for a button is listed only
+    ]
+    return InlineKeyboardMarkup(rows(buttons, 1)) if buttons else None
+
+
+def confirm_cancel_booking(reference: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.CONFIRM_CANCEL_BUTTON, Action.CONFIRM_CANCEL_BOOKING, reference),
+                button(texts.KEEP_BUTTON, Action.KEEP_BOOKING),
+            ]
+        ]
+    )

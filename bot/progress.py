@@ -1,0 +1,426 @@
+"""Live progress: one message per request, edited in place from the engine's events.
+
+Telegram allows about one edit per second per chat and answers bursts with 429, so each chat has an
+outbox that keeps only the latest state of each message, sends at most one edit per `min_interval_s`,
+skips a state the message already shows, and after a RetryAfter waits as told and then sends only what
+is latest. A request's end also arrives as a new message (so the phone notifies), with the calendar file
+when it booked. Nothing here waits on the engine: events are read from the bus's own queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from booking.events import EventKind, ProgressEvent
+from booking.models import BookingRequest
+from booking.service import BookingService, NotFound
+from bot import ics, keyboards, texts
+from bot.delivery import NO_RETRY_AFTER, retry_after_seconds
+from storage.progress import ProgressMessageRepo
+
+log = logging.getLogger(__name__)
+
+#: Telegram's comfortable pace for edits in one chat
+MIN_EDIT_INTERVAL_S = 1.5
+#: after a failure other than 429 (the delivery policy has already retried it), wait this long
+FAILURE_PAUSE_S = 3.0
+NOTICE_ATTEMPTS = 3
+MAX_LINES = 14
+#: messages per chat whose last shown state we remember (to skip unchanged edits)
+SHOWN_MEMORY = 64
+#: views of requests nobody has claimed a message for yet (submitted a moment ago, or not from us)
+UNCLAIMED_VIEWS = 1000
+
+S = TypeVar("S", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A new message: text, and optionally a file sent with it as a document (text as its caption)."""
+
+    text: str
+    document: bytes | None = None
+    filename: str | None = None
+
+
+@dataclass
+class _PendingNotice:
+    notice: Notice
+    failures: int = 0
+
+
+class ChatOutbox(Generic[S]):
+    """One chat's outgoing progress: the latest state per message, paced; notices, each sent once."""
+
+    def __init__(
+        self,
+        chat_id: int,
+        send_edit: Callable[[int, int, S], Awaitable[object]],
+        send_notice: Callable[[int, Notice], Awaitable[object]],
+        *,
+        min_interval_s: float = MIN_EDIT_INTERVAL_S,
+    ) -> None:
+        self.chat_id = chat_id
+        self._send_edit = send_edit
+        self._send_notice = send_notice
+        self._min_interval_s = min_interval_s
+        self._pending: dict[int, S] = {}  # message id -> latest state, oldest first
+        self._shown: dict[int, S] = {}
+        self._notices: deque[_PendingNotice] = deque()
+        self._edit_after = 0.0  # pacing: no edit before this (loop time)
+        self._paused_until = 0.0  # Telegram's RetryAfter: nothing before this
+        self._closing = False
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    # -- what callers do ------------------------------------------------------------------------------
+
+    def edit(self, message_id: int, state: S) -> None:
+        """Show `state` on the message soon; a newer state replaces one not sent yet."""
+        self._pending[message_id] = state
+        self._kick()
+
+    def sent(self, message_id: int, state: S) -> None:
+        """Someone else just showed `state` on the message: count it for pacing and skipping."""
+        self._remember(message_id, state)
+        self._edit_after = max(self._edit_after, self._now() + self._min_interval_s)
+
+    def notify(self, notice: Notice) -> None:
+        self._notices.append(_PendingNotice(notice))
+        self._kick()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending or self._notices)
+
+    def close(self) -> None:
+        """Send what is pending without pacing (still honouring Telegram's RetryAfter)."""
+        self._closing = True
+        self._wake.set()
+
+    async def drained(self) -> None:
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    def abandon(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    # -- the sending loop -----------------------------------------------------------------------------
+
+    def _kick(self) -> None:
+        self._wake.set()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain(), name=f"progress-chat-{self.chat_id}")
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def _drain(self) -> None:
+        while self.busy:
+            delay = self._delay()
+            if delay > 0:
+                await self._sleep(delay)
+            elif self._notices:
+                await self._notice()
+            else:
+                await self._edit()
+
+    def _delay(self) -> float:
+        now = self._now()
+        if self._paused_until > now:
+            return self._paused_until - now
+        if self._notices or self._closing:
+            return 0.0
+        return max(self._edit_after - now, 0.0)
+
+    async def _sleep(self, delay: float) -> None:
+        """Sleep, but wake for a notice or close() (a new edit state needs no earlier wake-up)."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def _edit(self) -> None:
+        message_id, state = next(iter(self._pending.items()))
+        del self._pending[message_id]
+        if self._shown.get(message_id) == state:
+            return  # "message is not modified" is never worth a call
+        try:
+            await self._send_edit(self.chat_id, message_id, state)
+        except RetryAfter as error:
+            self._paused_until = self._now() + retry_after_seconds(error)
+            self._pending.setdefault(message_id, state)  # a state that came meanwhile is newer: it wins
+            return
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                self._remember(message_id, state)
+            else:
+                log.warning(
+                    "progress message %s in chat %s not editable: %s", message_id, self.chat_id, error
+                )
+        except Forbidden:
+            self._give_up("the member blocked the bot")
+        except TelegramError as error:
+            log.warning(
+                "progress edit in chat %s failed (%s); will retry", self.chat_id, type(error).__name__
+            )
+            self._pending.setdefault(message_id, state)
+            self._paused_until = self._now() + FAILURE_PAUSE_S
+        else:
+            self._remember(message_id, state)
+        self._edit_after = self._now() + self._min_interval_s
+
+    async def _notice(self) -> None:
+        pending = self._notices[0]
+        try:
+            await self._send_notice(self.chat_id, pending.notice)
+        except RetryAfter as error:
+            self._paused_until = self._now() + retry_after_seconds(error)
+            return
+        except Forbidden:
+            self._give_up("the member blocked the bot")
+            return
+        except TelegramError as error:
+            pending.failures += 1
+            if pending.failures < NOTICE_ATTEMPTS and not isinstance(error, BadRequest):
+                log.warning("notice to chat %s failed (%s); will retry", self.chat_id, type(error).__name__)
+                self._paused_until = self._now() + FAILURE_PAUSE_S
+                return
+            log.error("notice to chat %s not delivered: %s", self.chat_id, type(error).__name__)
+        self._notices.popleft()
+
+    def _remember(self, message_id: int, state: S) -> None:
+        self._shown.pop(message_id, None)
+        self._shown[message_id] = state
+        while len(self._shown) > SHOWN_MEMORY:
+            del self._shown[next(iter(self._shown))]
+
+    def _give_up(self, why: str) -> None:
+        log.info("chat %s: dropping progress because %s", self.chat_id, why)
+        self._pending.clear()
+        self._notices.clear()
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """What a progress message shows: its text, and a cancel button while the request only waits."""
+
+    text: str
+    cancel_request_id: int | None = None
+
+
+@dataclass
+class ProgressView:
+    request: BookingRequest
+    lines: list[str] = field(default_factory=list)
+    cancellable: bool = False
+    final: bool = False
+
+    def add(self, line: str, *, cancellable: bool = False, final: bool = False) -> None:
+        if not self.lines or self.lines[-1] != line:
+            self.lines.append(line)
+        self.cancellable = cancellable
+        self.final = final
+
+    def rendering(self) -> Rendering:
+        lines = self.lines
+        if len(lines) > MAX_LINES:
+            lines = [lines[0], "…", *lines[-(MAX_LINES - 2) :]]
+        text = texts.progress(texts.progress_header(self.request), lines)
+        return Rendering(text, self.request.id if self.cancellable else None)
+
+
+@dataclass(frozen=True)
+class _Target:
+    chat_id: int
+    message_id: int
+
+
+class ProgressNotifier:
+    """Turns the booking bus's events into progress edits and final notices, per chat."""
+
+    def __init__(
+        self,
+        bot: ExtBot[None],
+        booking: BookingService,
+        messages: ProgressMessageRepo,
+        *,
+        min_interval_s: float = MIN_EDIT_INTERVAL_S,
+    ) -> None:
+        self._bot = bot
+        self._booking = booking
+        self._messages = messages
+        self._min_interval_s = min_interval_s
+        self._views: dict[int, ProgressView] = {}
+        self._targets: dict[int, _Target] = {}
+        self._outboxes: dict[int, ChatOutbox[Rendering]] = {}
+        self._consumer: asyncio.Task[None] | None = None
+
+    # -- life cycle -----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._consumer = asyncio.create_task(self._consume(), name="progress-events")
+        await asyncio.sleep(0)  # let the consumer subscribe before anything is published
+
+    async def stop(self, flush_timeout_s: float = 5.0) -> None:
+        """Stop reading events, then send what is pending (without pacing) for up to `flush_timeout_s`."""
+        if self._consumer is not None:
+            self._consumer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._consumer
+            self._consumer = None
+        outboxes = list(self._outboxes.values())
+        for outbox in outboxes:
+            outbox.close()
+        try:
+            async with asyncio.timeout(flush_timeout_s):
+                await asyncio.gather(*(outbox.drained() for outbox in outboxes))
+        except TimeoutError:
+            log.warning("progress not fully flushed within %.0f s", flush_timeout_s)
+            for outbox in outboxes:
+                outbox.abandon()
+
+    # -- a request's message --------------------------------------------------------------------------
+
+    async def track(self, request: BookingRequest, chat_id: int, message_id: int) -> None:
+        """Make `message_id` the request's progress message (stored, so edits survive a restart).
+
+        The first state is shown at once, as the answer to the member's press; later ones are paced.
+        """
+        assert request.id is not None
+        view = self._views.get(request.id)
+        if view is None:
+            view = self._views[request.id] = ProgressView(request)
+            tz = await self._timezone()
+            opens_later = (
+                request.release_at is not None and request.release_at.timestamp() > self._booking.clock.now()
+            )
+            line = texts.progress_initial(request.status, request.release_at if opens_later else None, tz)
+            view.add(line, cancellable=opens_later, final=not request.status.is_open)
+        outbox = self._outbox(chat_id)
+        first = view.rendering()
+        try:
+            await self._send_edit(chat_id, message_id, first, patient=True)
+        except TelegramError as error:
+            log.warning("progress message %s: first edit failed (%s)", message_id, type(error).__name__)
+        else:
+            outbox.sent(message_id, first)
+        # Only now may events reach this message: an edit racing the one above could be overtaken by it.
+        self._targets[request.id] = _Target(chat_id, message_id)
+        await self._messages.put(request.id, chat_id, message_id)
+        outbox.edit(message_id, view.rendering())  # skipped if it is still the first state
+        if view.final:
+            self._forget(request.id)
+
+    # -- events ---------------------------------------------------------------------------------------
+
+    async def _consume(self) -> None:
+        async for event in self._booking.bus.subscribe():
+            try:
+                await self._on_event(event)
+            except Exception:
+                log.exception("progress of request %s (%s) not shown", event.request_id, event.kind.value)
+
+    async def _on_event(self, event: ProgressEvent) -> None:
+        view = self._views.get(event.request_id)
+        if view is None:
+            try:
+                request = await self._booking.get(event.member_id, event.request_id)
+            except NotFound:
+                return
+            view = self._views[event.request_id] = ProgressView(request)
+            self._trim_unclaimed()
+        tz = await self._timezone()
+        view.add(
+            texts.progress_line(event, tz),
+            cancellable=event.kind is EventKind.SCHEDULED,
+            final=event.kind.is_final,
+        )
+        target = await self._target(event.request_id)
+        if target is not None:
+            self._outbox(target.chat_id).edit(target.message_id, view.rendering())
+        if event.kind.is_final:
+            chat_id = target.chat_id if target is not None else event.member_id
+            if event.kind is not EventKind.CANCELLED:
+                self._outbox(chat_id).notify(await self._final_notice(view.request, event))
+            if target is not None:
+                self._forget(event.request_id)
+
+    async def _target(self, request_id: int) -> _Target | None:
+        target = self._targets.get(request_id)
+        if target is None:
+            stored = await self._messages.get(request_id)
+            if stored is not None:
+                target = self._targets[request_id] = _Target(*stored)
+        return target
+
+    async def _final_notice(self, request: BookingRequest, event: ProgressEvent) -> Notice:
+        if event.kind is EventKind.FAILED:
+            return Notice(texts.failed_notice(request, event.text))
+        club = await self._booking.club()
+        tz = club.rules.timezone
+        court_name = next((c.name for c in club.courts if c.number == event.court), f"Court {event.court}")
+        text = texts.booked_notice(request, event, court_name, tz)
+        if event.reference is None or event.start is None:
+            return Notice(text)
+        document = ics.booking_event(
+            request.day, event.start, request.duration_min, tz, court_name, event.reference, request.partner
+        )
+        return Notice(text, document, ics.filename(event.reference))
+
+    # -- plumbing -------------------------------------------------------------------------------------
+
+    async def _timezone(self) -> ZoneInfo:
+        return (await self._booking.club()).rules.timezone
+
+    def _forget(self, request_id: int) -> None:
+        self._views.pop(request_id, None)
+        self._targets.pop(request_id, None)
+
+    def _trim_unclaimed(self) -> None:
+        unclaimed = [request_id for request_id in self._views if request_id not in self._targets]
+        for request_id in unclaimed[: max(len(unclaimed) - UNCLAIMED_VIEWS, 0)]:
+            del self._views[request_id]
+
+    def _outbox(self, chat_id: int) -> ChatOutbox[Rendering]:
+        outbox = self._outboxes.get(chat_id)
+        if outbox is None:
+            outbox = self._outboxes[chat_id] = ChatOutbox(
+                chat_id, self._send_edit, self._send_notice, min_interval_s=self._min_interval_s
+            )
+        return outbox
+
+    async def _send_edit(
+        self, chat_id: int, message_id: int, rendering: Rendering, *, patient: bool = False
+    ) -> None:
+        """`patient`: let the delivery policy wait out a 429 (the outbox handles its own instead)."""
+        markup = keyboards.stop_request(rendering.cancel_request_id) if rendering.cancel_request_id else None
+        await self._bot.edit_message_text(
+            rendering.text,
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=markup,
+            rate_limit_args=None if patient else NO_RETRY_AFTER,
+        )
+
+    async def _send_notice(self, chat_id: int, notice: Notice) -> None:
+        if notice.document is None:
+            await self._bot.send_message(chat_id, notice.text, rate_limit_args=NO_RETRY_AFTER)
+        else:
+            await self._bot.send_document(
+                chat_id,
+                notice.document,
+                filename=notice.filename,
+                caption=notice.text,
+                rate_limit_args=NO_RETRY_AFTER,
+            )

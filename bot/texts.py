@@ -1,0 +1,459 @@
+"""Every word the bot shows a member, in one place: friendly, short, times in the club's time zone.
+
+Plain text only (no parse mode), so names and club messages never need escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from booking.events import EventKind, ProgressEvent
+from booking.models import BookingRequest, RequestStatus
+from booking.release import ReleaseRule
+from booking.sites.base import Booking
+from bot.oneline import OneLineError, Problem
+
+# -- formatting -----------------------------------------------------------------------------------------
+
+
+def day(value: date) -> str:
+    return value.strftime("%a %d %b")
+
+
+def hm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def instant(value: datetime, tz: ZoneInfo) -> str:
+    """A release instant to the second, in club time: "Tue 01 Dec 07:00:00"."""
+    return value.astimezone(tz).strftime("%a %d %b %H:%M:%S")
+
+
+def duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
+
+
+def end_time(start: time, minutes: int) -> time:
+    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)).time()
+
+
+def preference(items: Sequence[str]) -> str:
+    return ", then ".join(items)
+
+
+def times(values: Sequence[time]) -> str:
+    return preference([hm(t) for t in values]) or "no time yet"
+
+
+def courts(values: Sequence[int]) -> str:
+    if not values:
+        return "any court"
+    return "court " + preference([str(c) for c in values])
+
+
+# -- start, help, fallbacks -------------------------------------------------------------------------------
+
+
+def welcome(name: str, club_username: str | None, release: ReleaseRule) -> str:
+    login = (
+        f"1. ✅ You're logged in at the club as {club_username}."
+        if club_username
+        else "1. /login with your club username and password (checked with the club, stored encrypted)."
+    )
+    return (
+        f"Hi {name}! I'm courtbot 🎾\n"
+        f"I book tennis courts at your club the instant new slots are released ({release.describe()}), "
+        "or right away when a court is free.\n\n"
+        "What to do next:\n"
+        f"{login}\n"
+        "2. /book a court with buttons, or in one line: /book tue 18:00 court 2 60m\n"
+        "3. /bookings shows what's coming up, and cancels."
+    )
+
+
+def help_text(today: date) -> str:
+    return (
+        "Here's what I can do:\n"
+        "/book: pick a day, start times, courts and duration with buttons\n"
+        "/bookings: your waiting requests and club bookings, with cancel buttons\n"
+        "/login: give me your club login (checked, then stored encrypted)\n"
+        "/logout: forget your club login\n"
+        "/cancel: leave what we're doing\n\n"
+        "Power users can book in one line:\n" + oneline_examples(today) + "\n\n"
+        "Times are in order of preference (18:00,19:00), so are courts (court 2,1). "
+        "A weekday means the next such day."
+    )
+
+
+#: the command menu (setMyCommands), in menu order
+COMMANDS = (
+    ("start", "What courtbot does and what to do next"),
+    ("book", "Book a court, or schedule one for its release"),
+    ("bookings", "Your waiting requests and club bookings"),
+    ("login", "Give courtbot your club login"),
+    ("logout", "Forget your club login"),
+    ("cancel", "Leave what we're doing"),
+    ("help", "Everything courtbot can do"),
+)
+BOOK_BUTTON = "🎾 Book a court"
+UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
+UNKNOWN_TEXT = "I'm not sure what you mean. To book a court send /book, or /help for everything I can do."
+USE_BUTTONS = "Please use the buttons on the message above, or /cancel to stop."
+NOTHING_TO_CANCEL = "There's nothing to cancel right now. To cancel a booking, see /bookings."
+CONVERSATION_CANCELLED = "OK, stopped. Nothing was changed."
+STALE_BUTTON = "This button has expired. Send /book or /bookings to start again."
+ERROR_SORRY = (
+    "😕 Sorry, something went wrong on my side. Please try again; if it keeps happening, tell your admin."
+)
+
+# -- access ---------------------------------------------------------------------------------------------
+
+ASK_ACCESS_BUTTON = "🙋 Ask for access"
+APPROVE_BUTTON = "✅ Approve"
+DENY_BUTTON = "✖ Deny"
+STRANGER = (
+    "Hi! courtbot books tennis courts for members of this club, and you're not on its list yet. "
+    "If you're a member, ask an admin to let you in."
+)
+PENDING = "You've asked for access; an admin will answer soon, and I'll tell you here."
+DENIED = "An admin hasn't given you access to courtbot. If that's a mistake, please talk to your club."
+NEED_ACCESS = "You need access first: press “Ask for access”."
+ACCESS_ASKED = "Thanks! I've asked the admins, and I'll message you here as soon as one answers."
+ACCESS_ASKED_ANSWER = "Sent to the admins"
+ALREADY_ASKED = "You've already asked; an admin will answer soon."
+NO_ADMINS = "There's no admin set up for courtbot yet, so nobody can let you in. Please tell your club."
+NOT_ADMIN = "Only an admin can decide that."
+MEMBER_APPROVED = "Good news: an admin let you in! Send /start to begin."
+MEMBER_DENIED = "Sorry, an admin decided not to give you access to courtbot."
+
+
+def admin_request(name: str, username: str | None, telegram_id: int) -> str:
+    handle = f"@{username}, " if username else ""
+    return f"🙋 {name} ({handle}id {telegram_id}) asks to use courtbot."
+
+
+def admin_decided(name: str, approved: bool) -> str:
+    return f"✅ You let {name} in." if approved else f"✖ You turned down {name}."
+
+
+def already_decided(name: str, allowed: bool) -> str:
+    return f"Already decided: {name} {'has access' if allowed else 'was turned down'}."
+
+
+# -- login ----------------------------------------------------------------------------------------------
+
+LOGIN_ASK_USERNAME = "What's your username on the club's booking site? (/cancel to stop)"
+LOGIN_BAD_USERNAME = "Please send just your username, on one line (or /cancel)."
+LOGIN_CHECKING = "🔐 Checking with the club…"
+LOGIN_FAILED = "❌ The club didn't accept that username and password, so I stored nothing. Try /login again."
+LOGIN_DELETE_FAILED = "⚠️ I couldn't delete your password message. Please delete it yourself."
+LOGOUT_DONE = (
+    "Done: I've forgotten your club login. Waiting requests can't book without it; /login adds it again."
+)
+LOGOUT_NONE = "I don't have a club login stored for you."
+
+
+def login_ask_password(username: str) -> str:
+    return (
+        f"Thanks. Now the password for {username}. I'll delete your message straight away, "
+        "and check it with the club before storing it, encrypted."
+    )
+
+
+def login_ok(username: str) -> str:
+    return f"✅ Logged in at the club as {username}. Your password is stored encrypted. Now /book a court!"
+
+
+def login_site_down(detail: str) -> str:
+    return (
+        f"⚠️ I couldn't check your login with the club's site ({detail}), so I stored nothing. "
+        "Please try /login again in a few minutes."
+    )
+
+
+# -- the /book flow -------------------------------------------------------------------------------------
+
+NEXT_BUTTON = "Next ›"
+BACK_BUTTON = "‹ Back"
+ABORT_BUTTON = "✖ Cancel"
+ANY_COURT_BUTTON = "Any court"
+BOOK_NOW_BUTTON = "✅ Book now"
+PICK_A_TIME = "Pick at least one start time first."
+OPTION_GONE = "That option isn't available any more."
+SENDING = "Sending…"
+PARTNER_SAVED = "Saved as your usual partner"
+PARTNER_TOO_LONG = "Please keep your partner's name under 60 characters."
+BOOKING_FORM_CLOSED = "Booking form closed; nothing was booked."
+NOT_LOGGED_IN = "First I need your club login: send /login, then /book again."
+
+
+def schedule_button(release_at: datetime, tz: ZoneInfo) -> str:
+    return f"⏰ Schedule for {instant(release_at, tz)}"
+
+
+def day_button(value: date, today: date, opens: datetime | None, tz: ZoneInfo) -> str:
+    """A day on the date keyboard; `opens` is when a not-yet-open day is released."""
+    name = "Today" if value == today else "Tomorrow" if value == today + timedelta(days=1) else day(value)
+    if opens is None:
+        return name
+    return f"🔒 {name} · opens {opens.astimezone(tz):%a %H:%M}"
+
+
+def time_button(start: time, rank: int | None) -> str:
+    return f"{rank}· {hm(start)}" if rank else hm(start)
+
+
+def court_button(name: str, rank: int | None) -> str:
+    return f"{rank}· {name}" if rank else name
+
+
+def use_partner_button(name: str) -> str:
+    return f"👤 {name}"
+
+
+def save_partner_button(name: str) -> str:
+    return f"⭐ Save {name} as my usual partner"
+
+
+def pick_day(release: ReleaseRule) -> str:
+    return (
+        "📅 Which day?\n"
+        f"🔒 days aren't open yet: I'll book them the instant they're released ({release.describe()})."
+    )
+
+
+def pick_times(chosen_day: date, chosen: Sequence[time]) -> str:
+    order = f"\nYour order: {times(chosen)}." if chosen else ""
+    return (
+        f"🕕 {day(chosen_day)}: which start time? Tap several in order of preference; "
+        f"tap again to remove.{order}"
+    )
+
+
+def pick_courts(chosen: Sequence[int]) -> str:
+    order = f"\nYour order: {courts(chosen)}." if chosen else ""
+    return f"🎾 Which court? Tap several in order of preference, or “Any court”.{order}"
+
+
+def pick_duration() -> str:
+    return "⏱ How long would you like to play?"
+
+
+def pick_partner(offered: str | None) -> str:
+    tail = f", or tap {offered} below." if offered else "."
+    return f"👤 The club needs your partner's name for every booking. Type it{tail}"
+
+
+def summary(
+    request: BookingRequest,
+    release_at: datetime,
+    opens_now: bool,
+    tz: ZoneInfo,
+    problem: str | None = None,
+) -> str:
+    lines = [
+        "Ready to book:",
+        f"📅 {day(request.day)}",
+        f"🕕 {times(request.times)}",
+        f"🎾 {courts(request.courts).capitalize()}",
+        f"⏱ {duration(request.duration_min)}",
+    ]
+    if request.partner:
+        lines.append(f"👤 with {request.partner}")
+    if problem:
+        lines.append(f"\n⚠️ {problem}")
+    elif opens_now:
+        lines.append("\n✅ It's open now: I'll book it straight away.")
+    else:
+        lines.append(f"\n🔒 It opens {instant(release_at, tz)}: I'll fire at that very instant.")
+    return "\n".join(lines)
+
+
+def submit_problem(summary_text: str, problem: str) -> str:
+    return f"{summary_text}\n\n⚠️ {problem}"
+
+
+def club_unreachable(detail: str) -> str:
+    return f"⚠️ I couldn't reach the club's site just now ({detail}). Please try again in a minute."
+
+
+def oneline_examples(today: date) -> str:
+    later = today + timedelta(days=10)
+    return f"/book tue 18:00 court 2 60m\n/book {later.isoformat()} 18:00,19:00 court 2,1 2h\n/book tomorrow 19:00 any"
+
+
+def oneline_problem(error: OneLineError, today: date) -> str:
+    reasons = {
+        Problem.EMPTY: "Tell me the day and time",
+        Problem.NO_DAY: "Which day? Start with one, like tue, tomorrow, 01/12 or 2026-12-01",
+        Problem.TWO_DAYS: f"Please give just one day (I also read “{error.word}”)",
+        Problem.BAD_DATE: f"“{error.word}” isn't a date I know",
+        Problem.TWO_DURATIONS: f"Please give just one duration (I also read “{error.word}”)",
+        Problem.UNKNOWN_WORD: f"I couldn't read “{error.word}”",
+    }
+    return f"{reasons[error.problem]}. For example:\n{oneline_examples(today)}"
+
+
+# -- live progress --------------------------------------------------------------------------------------
+
+STOP_REQUEST_BUTTON = "✖ Cancel this request"
+
+
+def progress_header(request: BookingRequest) -> str:
+    partner = f" · with {request.partner}" if request.partner else ""
+    return (
+        f"🎾 Request #{request.id}: {day(request.day)} · {times(request.times)} · "
+        f"{courts(request.courts)} · {duration(request.duration_min)}{partner}"
+    )
+
+
+def progress_line(event: ProgressEvent, tz: ZoneInfo) -> str:
+    """One event as a line of the progress message (the engine's own words where it has them)."""
+    kind = event.kind
+    if kind is EventKind.SCHEDULED:
+        when = f" for {instant(event.release_at, tz)}" if event.release_at else ""
+        return f"⏰ Scheduled{when}: I'll fire the instant it opens."
+    icons = {
+        EventKind.WARMING_UP: "🔑",
+        EventKind.LOGGED_IN: "✅",
+        EventKind.CLOCK_SYNCED: "⏱",
+        EventKind.FIRING: "🚀",
+        EventKind.ATTEMPT: "✖",
+        EventKind.RETRYING: "↻",
+        EventKind.BOOKED: "✅",
+        EventKind.FAILED: "❌",
+        EventKind.CANCELLED: "🚫",
+    }
+    text = event.text or kind.value
+    if kind is EventKind.BOOKED and event.reference:
+        text = f"{text} · ref {event.reference}"
+    return f"{icons[kind]} {text}"
+
+
+def progress_initial(status: RequestStatus, release_at: datetime | None, tz: ZoneInfo) -> str:
+    """The first line, before the engine has said anything (or after a restart)."""
+    if status is RequestStatus.SCHEDULED and release_at is not None:
+        return f"⏰ Scheduled for {instant(release_at, tz)}: I'll fire the instant it opens."
+    return {
+        RequestStatus.BOOKED: "✅ Booked",
+        RequestStatus.FAILED: "❌ Not booked",
+        RequestStatus.CANCELLED: "🚫 Cancelled",
+    }.get(status, "⏳ Starting…")
+
+
+def progress(header: str, lines: Sequence[str]) -> str:
+    return header + "\n\n" + "\n".join(lines)
+
+
+def booked_notice(request: BookingRequest, event: ProgressEvent, court_name: str, tz: ZoneInfo) -> str:
+    start = event.start or request.times[0]
+    slot = f"{court_name} · {day(request.day)} {hm(start)}–{hm(end_time(start, request.duration_min))}"
+    lines = [f"✅ Booked! {slot}"]
+    if event.reference:
+        lines[0] += f" · ref {event.reference}"
+    if event.after_release_ms is not None and request.release_at is not None:
+        opened = request.release_at.astimezone(tz).strftime("%H:%M:%S")
+        after_ms = round(event.after_release_ms)  # an estimate: it can come out a hair below zero
+        when = f"{after_ms} ms after" if after_ms > 0 else "right at"
+        lines.append(f"⚡ Booked {when} {opened}, club clock.")
+    lines.append("Open the calendar file to add it to your calendar. /bookings to see or cancel it.")
+    return "\n".join(lines)
+
+
+def failed_notice(request: BookingRequest, reason: str) -> str:
+    return (
+        f"❌ I couldn't book {day(request.day)} {times(request.times)}. {reason}\n"
+        "What next: /book another time or court, or /bookings to see what you have."
+    )
+
+
+def calendar_summary(court_name: str) -> str:
+    return f"Tennis · {court_name}"
+
+
+def calendar_description(reference: str, partner: str | None) -> str:
+    with_partner = f"\nPartner: {partner}" if partner else ""
+    return f"Booked by courtbot. Club reference: {reference}{with_partner}"
+
+
+# -- /bookings ------------------------------------------------------------------------------------------
+
+LOOKING_UP = "🔎 Looking up your bookings…"
+NO_LOGIN_FOR_BOOKINGS = "Send /login to see your bookings at the club here too."
+NOTHING_BOOKED = "Nothing waiting and nothing booked. /book a court!"
+CONFIRM_CANCEL_BUTTON = "Yes, cancel it"
+KEEP_BUTTON = "Keep it"
+NOT_YOURS = "That isn't one of your requests."
+BOOKING_NOT_LISTED = "I can't find that booking in your list any more; send /bookings again."
+CANCELLING = "Cancelling…"
+REQUEST_RUNNING = "It's being booked right now; cancel the booking once it has landed."
+REQUEST_ENDED = "This request has already ended; /bookings shows what you have."
+KEPT = "Kept"
+
+
+def request_line(request: BookingRequest, tz: ZoneInfo) -> str:
+    what = (
+        f"#{request.id} {day(request.day)} {times(request.times)} · {courts(request.courts)} · "
+        f"{duration(request.duration_min)}"
+    )
+    if request.status is RequestStatus.RUNNING:
+        return f"{what}: booking now…"
+    if request.release_at is not None:
+        return f"{what}: fires {instant(request.release_at, tz)}"
+    return what
+
+
+def booking_line(booking: Booking, court_name: str, ours: int | None) -> str:
+    slot = booking.slot
+    end = end_time(slot.start, slot.duration_min)
+    by_us = f" (request #{ours})" if ours else ""
+    return f"{day(slot.day)} {hm(slot.start)}–{hm(end)} · {court_name} · ref {booking.reference}{by_us}"
+
+
+def bookings_list(
+    requests: Sequence[str], bookings: Sequence[str] | None, note: str | None, club_problem: str | None
+) -> str:
+    """The /bookings message; `bookings` None: the club's list could not be read (see `club_problem`)."""
+    parts = [note] if note else []
+    if requests:
+        parts.append("⏰ Waiting to book:\n" + "\n".join(requests))
+    if bookings:
+        parts.append("🎾 Booked at the club:\n" + "\n".join(bookings))
+    if club_problem:
+        parts.append(club_problem)
+    if not requests and not bookings:
+        parts.append(NOTHING_BOOKED)
+    return "\n\n".join(parts)
+
+
+def club_list_failed(detail: str) -> str:
+    return f"⚠️ I couldn't load your bookings from the club ({detail})."
+
+
+def cancel_request_button(request: BookingRequest) -> str:
+    return f"✖ #{request.id} {day(request.day)} {times(request.times[:1])}"
+
+
+def cancel_booking_button(booking: Booking) -> str:
+    return f"✖ {booking.slot.day:%a %d} {hm(booking.slot.start)} court {booking.slot.court}"
+
+
+def confirm_cancel_booking(line: str) -> str:
+    return f"Cancel this booking at the club?\n{line}"
+
+
+def booking_cancelled(line: str) -> str:
+    return f"✅ Cancelled at the club: {line}"
+
+
+def request_cancelled(request_id: int) -> str:
+    return f"✅ Request #{request_id} cancelled; nothing will be booked."
+
+
+def cancel_failed(reason: str) -> str:
+    return f"⚠️ {reason}"
