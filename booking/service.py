@@ -210,7 +210,6 @@ class BookingService:
         series_id: int | None = None,
     ) -> BookingRequest:
         """Validate, store and schedule (or start) a request. Raises RequestInvalid or NotLoggedIn."""
-        club = await self.club()
         request = BookingRequest(
             member_id=member_id,
             day=day,
@@ -220,10 +219,7 @@ class BookingService:
             partner=partner,
             series_id=series_id,
         )
-        now = datetime.fromtimestamp(self.clock.now(), UTC)
-        validate(request, club.rules, club.court_numbers, now, self._limits.horizon_days)
-        if club.rules.partner_required and not partner:
-            raise RequestInvalid("The club needs your partner's name for every booking.")
+        release = await self._checked(request)
         if await self.storage.credentials.get(member_id) is None:
             raise NotLoggedIn
         open_requests = await self.storage.requests.for_member(member_id, OPEN_STATUSES)
@@ -240,7 +236,6 @@ class BookingService:
                 f"You have {len(open_requests)} requests waiting, the most allowed; "
                 "cancel one in /bookings first."
             )
-        release = release_of(request, club.rules)
         stored = await self.storage.requests.create(
             request.with_(status=RequestStatus.SCHEDULED, release_at=release)
         )
@@ -249,6 +244,31 @@ class BookingService:
         else:
             self._launch(stored)
         return stored
+
+    async def preview(
+        self,
+        member_id: int,
+        day: date,
+        times: tuple[time, ...],
+        duration_min: int,
+        courts: tuple[int, ...] = (),
+        partner: str | None = None,
+    ) -> datetime:
+        """The instant the request would fire at (past: at once), by exactly submit()'s checks of the
+        request itself; raises RequestInvalid. Nothing is stored."""
+        return await self._checked(BookingRequest(member_id, day, times, duration_min, courts, partner))
+
+    async def _checked(self, request: BookingRequest) -> datetime:
+        club = await self.club()
+        now = datetime.fromtimestamp(self.clock.now(), UTC)
+        validate(request, club.rules, club.court_numbers, now, self._limits.horizon_days)
+        if club.rules.partner_required and not request.partner:
+            raise RequestInvalid("The club needs your partner's name for every booking.")
+        return release_of(request, club.rules)
+
+    async def stats(self) -> dict[RequestStatus, int]:
+        """How many requests stand in each status (for an admin's /stats)."""
+        return await self.storage.requests.count_by_status()
 
     def _schedule(self, request: BookingRequest) -> None:
         assert request.id is not None and request.release_at is not None

@@ -134,6 +134,13 @@ class RequestRepo:
             )
             return cursor.rowcount
 
+    async def count_by_status(self) -> dict[RequestStatus, int]:
+        async with (
+            self._db.reading() as conn,
+            conn.execute("SELECT status, COUNT(*) FROM requests GROUP BY status") as cursor,
+        ):
+            return {RequestStatus(status): count for status, count in await cursor.fetchall()}
+
     async def for_member(
         self, member_id: int, statuses: Iterable[RequestStatus] = ()
     ) -> list[BookingRequest]:
