@@ -12,14 +12,10 @@ has been called, member calls raise SessionExpired without touching the network.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-import aiohttp
 from yarl import URL
 
 from booking.clocksync import estimate_offset
@@ -33,53 +29,25 @@ from booking.sites.base import (
     Court,
     DayGrid,
     Prepared,
-    SiteAdapter,
     SiteConfig,
     Slot,
 )
-from booking.sites.errors import InvalidRequest, LoginFailed, PageNotUnderstood, SessionExpired
-from booking.sites.http import Reply, date_probe, fetch, new_session
-from booking.timebase import Clock, SystemClock
-
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
+from booking.sites.errors import InvalidRequest, PageNotUnderstood, SessionExpired
+from booking.sites.http import Reply, date_probe, fetch
+from booking.sites.member import HttpMemberAdapter
+from booking.timebase import Clock
 
 
-@dataclass(frozen=True)
-class _Credentials:
-    username: str
-    password: str = field(repr=False)
-
-
-class DemoClubAdapter(SiteAdapter):
+class DemoClubAdapter(HttpMemberAdapter):
     """democlub over HTTP for one member."""
 
     def __init__(self, config: SiteConfig, clock: Clock | None = None) -> None:
-        self._config = config
+        super().__init__(config, clock)
         self._base = URL(config.base_url)
-        self._clock: Clock = clock or SystemClock()
-        self._session: aiohttp.ClientSession | None = None
-        self._credentials: _Credentials | None = None
-        self._csrf: str | None = None
-        self._login_lock = asyncio.Lock()
-        self._logins = 0  # successful logins, so concurrent expiries log in again only once
         self._rules_page: pages.RulesPage | None = None
         self._courts: list[Court] | None = None
 
-    def __repr__(self) -> str:
-        who = self._credentials.username if self._credentials else "nobody"
-        return f"<DemoClubAdapter {self._base} as {who}>"
-
     # -- the interface ---------------------------------------------------------------------------------
-
-    async def login(self, username: str, password: str) -> None:
-        self._credentials = _Credentials(username, password)
-        try:
-            await self._login()
-        except LoginFailed:
-            self._credentials = None  # refused credentials must not be replayed by a later re-login
-            raise
 
     async def rules(self) -> ClubRules:
         return (await self._rules()).rules
@@ -173,11 +141,6 @@ class DemoClubAdapter(SiteAdapter):
             raise InvalidRequest("A booking reference is needed to cancel.")
         await self._member("cancellation", lambda: self._cancel(reference.strip()))
 
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
     # -- one round trip each ---------------------------------------------------------------------------
 
     async def _login(self) -> None:
@@ -227,32 +190,6 @@ class DemoClubAdapter(SiteAdapter):
 
     # -- plumbing ------------------------------------------------------------------------------------
 
-    async def _member(self, page: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Run a member call; on an expired session log in again once and repeat it once."""
-        logins = self._require_login()
-        try:
-            return await call()
-        except SessionExpired:
-            await self._relogin(logins)
-        try:
-            return await call()
-        except SessionExpired:
-            raise PageNotUnderstood(
-                page, "the club showed its login page again right after logging in"
-            ) from None
-
-    def _require_login(self) -> int:
-        if self._credentials is None:
-            raise SessionExpired("Not logged in to the club yet.")
-        return self._logins
-
-    async def _relogin(self, logins_seen: int) -> None:
-        async with self._login_lock:
-            if self._logins == logins_seen:  # nobody else has logged in again meanwhile
-                assert self._credentials is not None
-                log.info("club session of %s expired; logging in again", self._credentials.username)
-                await self._login()
-
     async def _rules(self) -> pages.RulesPage:
         if self._rules_page is None:
             self._rules_page = self._parse(await self._get("rules"), pages.parse_rules)
@@ -272,12 +209,6 @@ class DemoClubAdapter(SiteAdapter):
             raise InvalidRequest(f"The club has no court {court}.")
         return site_id
 
-    def _http(self) -> aiohttp.ClientSession:
-        # Created on first use: aiohttp sessions belong to the running event loop.
-        if self._session is None:
-            self._session = new_session(self._config.timeout_s)
-        return self._session
-
     def _url(self, path: str) -> URL:
         return self._base / path
 
@@ -288,16 +219,6 @@ class DemoClubAdapter(SiteAdapter):
         return await fetch(
             self._http(), "POST", self._url(path), data=dict(form), allow_redirects=allow_redirects
         )
-
-    @staticmethod
-    def _parse(reply: Reply, parse: Callable[[str], T]) -> T:
-        """Parse a reply; a page we cannot read after a non-2xx status says so in the detail."""
-        try:
-            return parse(reply.text)
-        except PageNotUnderstood as exc:
-            if 200 <= reply.status < 300:
-                raise
-            raise PageNotUnderstood(exc.page, f"{exc.detail} (HTTP {reply.status})") from None
 
 
 def _prepared(slot: Slot, form: pages.ConfirmForm, partner: str | None) -> Prepared:

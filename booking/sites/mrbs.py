@@ -25,16 +25,14 @@ default Europe/London), language (sent as Accept-Language), max_slots (2), max_p
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiohttp
 from yarl import URL
 
 from booking.clocksync import estimate_offset
@@ -48,15 +46,13 @@ from booking.sites.base import (
     Court,
     DayGrid,
     Prepared,
-    SiteAdapter,
     SiteConfig,
     Slot,
 )
-from booking.sites.errors import InvalidRequest, LoginFailed, PageNotUnderstood, SessionExpired
-from booking.sites.http import Reply, date_probe, fetch, new_session
-from booking.timebase import Clock, SystemClock
-
-log = logging.getLogger(__name__)
+from booking.sites.errors import InvalidRequest, PageNotUnderstood, SessionExpired
+from booking.sites.http import Reply, date_probe, fetch
+from booking.sites.member import HttpMemberAdapter
+from booking.timebase import Clock
 
 T = TypeVar("T")
 
@@ -73,12 +69,6 @@ _STATES = {
     "mine": CellState.MINE,
     "closed": CellState.CLOSED,
 }
-
-
-@dataclass(frozen=True)
-class _Credentials:
-    username: str
-    password: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -135,20 +125,14 @@ class _Layout:
     first_slot_at: int | None
 
 
-class MrbsAdapter(SiteAdapter):
+class MrbsAdapter(HttpMemberAdapter):
     """MRBS over HTTP for one member."""
 
     def __init__(self, config: SiteConfig, clock: Clock | None = None) -> None:
-        self._config = config
+        super().__init__(config, clock)
         self._settings = MrbsSettings.from_extra(config.extra)
         self._base = URL(config.base_url.rstrip("/") + "/")
-        self._clock: Clock = clock or SystemClock()
         self._headers = {"Accept-Language": self._settings.language} if self._settings.language else {}
-        self._session: aiohttp.ClientSession | None = None
-        self._credentials: _Credentials | None = None
-        self._csrf: str | None = None
-        self._login_lock = asyncio.Lock()
-        self._logins = 0  # successful logins, so concurrent expiries log in again only once
         self._area_id: int | None = (
             int(self._settings.area) if _NUMBER.fullmatch(self._settings.area or "") else None
         )
@@ -156,19 +140,7 @@ class MrbsAdapter(SiteAdapter):
         self._rules: ClubRules | None = None
         self._courts: list[Court] | None = None
 
-    def __repr__(self) -> str:
-        who = self._credentials.username if self._credentials else "nobody"
-        return f"<MrbsAdapter {self._base} as {who}>"
-
     # -- the interface ---------------------------------------------------------------------------------
-
-    async def login(self, username: str, password: str) -> None:
-        self._credentials = _Credentials(username, password)
-        try:
-            await self._login()
-        except LoginFailed:
-            self._credentials = None  # refused credentials must not be replayed by a later re-login
-            raise
 
     async def rules(self) -> ClubRules:
         if self._rules is None:
@@ -288,11 +260,6 @@ class MrbsAdapter(SiteAdapter):
         if not _NUMBER.fullmatch(entry):
             raise InvalidRequest(f"{reference!r} is not a booking reference of this club (they are numbers).")
         await self._member("cancellation", lambda: self._cancel(entry))
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
 
     # -- one round trip (or a few) each ------------------------------------------------------------------
 
@@ -484,38 +451,6 @@ class MrbsAdapter(SiteAdapter):
             raise SessionExpired("Your club session has expired; logging in again fixes it.")
         return page
 
-    async def _member(self, page: str, call: Callable[[], Awaitable[T]]) -> T:
-        """Run a member call; on an expired session log in again once and repeat it once."""
-        logins = self._require_login()
-        try:
-            return await call()
-        except SessionExpired:
-            await self._relogin(logins)
-        try:
-            return await call()
-        except SessionExpired:
-            raise PageNotUnderstood(
-                page, "the club showed us logged out again right after logging in"
-            ) from None
-
-    def _require_login(self) -> int:
-        if self._credentials is None:
-            raise SessionExpired("Not logged in to the club yet.")
-        return self._logins
-
-    async def _relogin(self, logins_seen: int) -> None:
-        async with self._login_lock:
-            if self._logins == logins_seen:  # nobody else has logged in again meanwhile
-                assert self._credentials is not None
-                log.info("club session of %s expired; logging in again", self._credentials.username)
-                await self._login()
-
-    def _http(self) -> aiohttp.ClientSession:
-        # Created on first use: aiohttp sessions belong to the running event loop.
-        if self._session is None:
-            self._session = new_session(self._config.timeout_s)
-        return self._session
-
     async def _get(self, path: str, params: Mapping[str, str]) -> Reply:
         return await fetch(self._http(), "GET", self._base / path, params=dict(params), headers=self._headers)
 
@@ -529,16 +464,6 @@ class MrbsAdapter(SiteAdapter):
             headers=self._headers,
             allow_redirects=False,
         )
-
-    @staticmethod
-    def _parse(reply: Reply, parse: Callable[[str], T]) -> T:
-        """Parse a reply; a page we cannot read after a non-2xx status says so in the detail."""
-        try:
-            return parse(reply.text)
-        except PageNotUnderstood as exc:
-            if 200 <= reply.status < 300:
-                raise
-            raise PageNotUnderstood(exc.page, f"{exc.detail} (HTTP {reply.status})") from None
 
 
 def _court(number: int, wanted: str, rooms: Sequence[pages.Room]) -> Court:
