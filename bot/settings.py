@@ -107,7 +107,7 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         log_level=_log_level(get("LOG_LEVEL") or "INFO"),
         log_format=_choice("LOG_FORMAT", get("LOG_FORMAT") or "text", ("text", "json")),
         retention_days=_retention(get("RETENTION_DAYS") or "90"),
-        playground_port=_port("PLAYGROUND_PORT", get("PLAYGROUND_PORT") or "8000"),
+        playground_port=_port("PLAYGROUND_PORT", get("PLAYGROUND_PORT") or "8000", any_free=True),
         watch_interval_s=_number("WATCH_INTERVAL_SECONDS", get("WATCH_INTERVAL_SECONDS") or "60", 5, 3600),
         night_check_hours=_number("NIGHT_CHECK_HOURS", get("NIGHT_CHECK_HOURS") or "12", 0, 72),
     )
@@ -236,9 +236,11 @@ def _user_ids(name: str, value: str | None) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _port(name: str, value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise SettingsError(f"{name}: {value!r} is not a port number from 1 to 65535")
+def _port(name: str, value: str, *, any_free: bool = False) -> int:
+    """A TCP port; with `any_free`, 0 asks for any free one."""
+    lowest = 0 if any_free else 1
+    if not value.isdigit() or not lowest <= int(value) <= 65535:
+        raise SettingsError(f"{name}: {value!r} is not a port number from {lowest} to 65535")
     return int(value)
 
 

@@ -15,6 +15,7 @@ from sim.botapi.emulator import (
     DEFAULT_TOKEN,
     BotApiEmulator,
 )
+from sim.serve import serve
 
 # The only handlers that outlive a request are long polls, and stop() releases those first.
 _SHUTDOWN_TIMEOUT = 2.0
@@ -44,19 +45,9 @@ class RunningBotApi(BotApiEmulator):
         return f"{self.url}/file/bot"
 
     async def serve(self, host: str, port: int) -> None:
-        runner = web.AppRunner(
-            create_app(self), access_log=None, handler_cancellation=True, shutdown_timeout=_SHUTDOWN_TIMEOUT
+        self._runner, self.url = await serve(
+            create_app(self), host, port, shutdown_timeout=_SHUTDOWN_TIMEOUT, handler_cancellation=True
         )
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        bound_host, bound_port = runner.addresses[0][:2]
-        url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
-        self.url = f"http://{url_host}:{bound_port}"
 
     async def stop(self) -> None:
         """Release the bot's long poll, then close the server; calling it again does nothing."""

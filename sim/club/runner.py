@@ -11,6 +11,7 @@ from aiohttp import web
 from sim.club.app import create_app
 from sim.club.config import ClubConfig
 from sim.club.state import ClubState
+from sim.serve import serve
 
 
 class RunningClub:
@@ -41,18 +42,8 @@ class RunningClub:
 async def start_club(config: ClubConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> RunningClub:
     """Serve a club on host:port (port 0: any free port; the URL says which)."""
     state = ClubState(config or ClubConfig())
-    # Answers still held back by injected latency are dropped on stop rather than waited for.
-    runner = web.AppRunner(create_app(state), access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    try:
-        await site.start()
-    except BaseException:
-        await runner.cleanup()
-        raise
-    bound_host, bound_port = runner.addresses[0][:2]
-    url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
-    return RunningClub(runner, state, f"http://{url_host}:{bound_port}")
+    runner, url = await serve(create_app(state), host, port)
+    return RunningClub(runner, state, url)
 
 
 @asynccontextmanager

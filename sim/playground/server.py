@@ -22,6 +22,7 @@ from sim.botapi.errors import ControlError
 from sim.botapi.methods import MAX_TEXT
 from sim.botapi.models import MessageRecord
 from sim.botapi.runner import RunningBotApi
+from sim.serve import serve
 
 PLAYGROUND_USER: int = 1001
 PLAYGROUND_NAME: str = "You"
@@ -69,20 +70,15 @@ async def start_playground(
     which hides the "Release in 30 s" button."""
     botapi.add_user(PLAYGROUND_USER, PLAYGROUND_NAME)
     api = _PlaygroundApi(botapi, release_soon, accounts, club_url)
-    runner = web.AppRunner(_create_app(api), access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT)
-    await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        runner, url = await serve(_create_app(api), host, port, shutdown_timeout=_SHUTDOWN_TIMEOUT)
     except OSError as exc:
-        await runner.cleanup()
         raise OSError(
             exc.errno,
             f"the playground can't listen on {host}:{port} ({exc.strerror}); "
             "set PLAYGROUND_PORT to another port, or to 0 for any free one",
         ) from exc
-    bound_host, bound_port = runner.addresses[0][:2]
-    url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
-    return RunningPlayground(f"http://{url_host}:{bound_port}/", runner)
+    return RunningPlayground(f"{url}/", runner)
 
 
 def _create_app(api: _PlaygroundApi) -> web.Application:
