@@ -82,6 +82,22 @@ async def test_first_choice_taken_by_a_rival_falls_back_to_the_second(tmp_path: 
         assert outcomes == [AttemptOutcome.TAKEN, AttemptOutcome.BOOKED]
 
 
+async def test_a_rival_5ms_after_release_takes_the_first_choice_before_our_commit(
+    tmp_path: Path, key: str
+) -> None:
+    # The club answers in 10 ms: our hold lands first, but the rival books at +5 ms, before our commit
+    # arrives; the commit finds the court taken and the second choice is booked at once.
+    rival = Rival(court_id=SITE_ID[2], date=SLOT_DAY, time=time(18), delay_ms=5)
+    async with world(tmp_path, key, release=RELEASE, rivals=[rival], latency_ms=10) as w:
+        member = await w.member(1)
+        request = await w.service.submit(member, SLOT_DAY, (time(18),), 60, (2, 1))
+        done = await w.finished(request.id)
+        assert (done.status, done.booked_court) == (RequestStatus.BOOKED, 1), done.reason
+        arrivals = [(a.step, a.court_id, a.outcome) for a in w.arrivals("alice")]
+        assert arrivals[:2] == [("prepare", SITE_ID[2], "ok"), ("commit", SITE_ID[2], "taken")]
+        assert [b.member for b in w.bookings() if b.slot.court_id == SITE_ID[2]] == ["rival"]
+
+
 async def test_all_choices_taken_fails_with_the_reason(tmp_path: Path, key: str) -> None:
     rivals = [
         Rival(court_id=SITE_ID[c], date=SLOT_DAY, time=t, delay_ms=0)
