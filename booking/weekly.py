@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from booking.events import ProgressEvent
@@ -26,6 +27,9 @@ class WeeklyPlanner:
         self._booking = booking
         self._storage = booking.storage
         self._tasks: set[asyncio.Task[None]] = set()
+        # One planning at a time per series: skip() cancels a week, whose CANCELLED event makes the
+        # listener plan too; without the lock both would see nothing waiting and plan the same week.
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         booking.bus.listen(self._on_event)
 
     async def start(self) -> None:
@@ -64,7 +68,13 @@ class WeeklyPlanner:
         series = await self._storage.series.create(
             WeeklySeries(member_id, weekday, times, duration_min, courts, partner)
         )
-        return series, await self.plan(series)
+        try:
+            first = await self.plan(series)
+        except Exception:
+            # The first week was refused (no login, too many requests waiting...): no series either.
+            await self._storage.series.set_status(series.id or 0, SeriesStatus.DELETED)
+            raise
+        return series, first
 
     async def series(self, member_id: int) -> list[WeeklySeries]:
         return await self._storage.series.for_member(member_id)
@@ -100,13 +110,28 @@ class WeeklyPlanner:
     async def plan(self, series: WeeklySeries) -> BookingRequest | None:
         """The next occurrence's request, unless one is already waiting or the series is not active."""
         assert series.id is not None
-        if series.status is not SeriesStatus.ACTIVE:
-            return None
-        if await self._storage.requests.for_series(series.id, OPEN_STATUSES):
-            return None
+        async with self._locks[series.id]:
+            current = await self._storage.series.get(series.id)
+            if current is None or current.status is not SeriesStatus.ACTIVE:
+                return None
+            if await self._storage.requests.for_series(series.id, OPEN_STATUSES):
+                return None
+            return await self._booking.submit(
+                current.member_id,
+                await self.next_date(current),
+                current.times,
+                current.duration_min,
+                current.courts,
+                current.partner,
+                series_id=current.id,
+            )
+
+    async def next_date(self, series: WeeklySeries) -> date:
+        """The date the next occurrence is (or would be) for: the series' weekday, not skipped, after every
+        occurrence so far, with its first start still ahead."""
         club = await self._booking.club()
         now = datetime.fromtimestamp(self._booking.clock.now(), UTC)
-        planned = [r.day for r in await self._storage.requests.for_series(series.id)]
+        planned = [r.day for r in await self._storage.requests.for_series(series.id or 0)]
         day = _next_weekday(now.astimezone(club.rules.timezone).date(), series.weekday)
         while (
             day in series.skip_dates
@@ -114,15 +139,7 @@ class WeeklyPlanner:
             or to_utc(datetime.combine(day, min(series.times)), club.rules.timezone) <= now
         ):
             day += timedelta(days=7)
-        return await self._booking.submit(
-            series.member_id,
-            day,
-            series.times,
-            series.duration_min,
-            series.courts,
-            series.partner,
-            series_id=series.id,
-        )
+        return day
 
     async def _owned(self, member_id: int, series_id: int) -> WeeklySeries:
         series = await self._storage.series.get(series_id)

@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
 from booking.events import EventKind
-from booking.models import RequestStatus, SeriesStatus
+from booking.models import Access, Member, RequestStatus, SeriesStatus
 from booking.weekly import WeeklyPlanner
 from sim.club.config import Rival
 from tests.engine.harness import SITE_ID, World, next_release, world
@@ -120,3 +122,16 @@ async def test_skipping_a_holiday_plans_the_week_after(tmp_path: Path, key: str)
             replanned = await planner.skip(member, series.id, waiting.day)
             assert replanned is not None and replanned.day == waiting.day + timedelta(days=7)
             assert (await w.storage.requests.get(waiting.id)).status is RequestStatus.CANCELLED
+            await planner.stop()  # let the listener's reaction to the cancellation finish
+            waiting_now = await w.storage.requests.for_series(series.id, (RequestStatus.SCHEDULED,))
+            assert [r.id for r in waiting_now] == [replanned.id]
+
+
+async def test_a_series_whose_first_week_is_refused_is_not_kept(tmp_path: Path, key: str) -> None:
+    from booking.service import NotLoggedIn
+
+    async with world(tmp_path, key) as w, planning(w) as planner:
+        await w.storage.members.upsert(Member(5, "Eve", access=Access.ALLOWED))  # no club login stored
+        with pytest.raises(NotLoggedIn):
+            await planner.create(5, 2, (time(18),), 60, (2,))
+        assert await planner.series(5) == []
