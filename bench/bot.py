@@ -47,6 +47,8 @@ async def serve_bot(api_url: str, token: str, club_url: str, data_dir: Path, mem
     from booking.sites.base import SiteConfig
     from booking.sites.registry import create_adapter
     from booking.timebase import SystemClock
+    from booking.watch import CancellationWatch
+    from booking.weekly import WeeklyPlanner
     from bot.application import BotRunner, BotServices, build_application
     from storage import Storage
 
@@ -57,7 +59,10 @@ async def serve_bot(api_url: str, token: str, club_url: str, data_dir: Path, mem
         storage, lambda: create_adapter("democlub", SiteConfig(base_url=club_url), clock), clock
     )
     allowed = frozenset(range(FIRST_MEMBER, FIRST_MEMBER + members))
-    services = BotServices(booking, MemberService(storage, booking, allowed, frozenset()), storage.progress)
+    members_service = MemberService(storage, booking, allowed, frozenset())
+    services = BotServices(
+        booking, members_service, storage.progress, WeeklyPlanner(booking), CancellationWatch(booking)
+    )
     runner = BotRunner(build_application(services, token, api_url))
     await booking.start()
     await runner.start()

@@ -116,7 +116,9 @@ async def start_courtbot(
         if botapi is None
         else (botapi.token, botapi.url)
     )
-    application = build_application(BotServices(booking, members, storage.progress), token, api_url)
+    application = build_application(
+        BotServices(booking, members, storage.progress, weekly, watch), token, api_url
+    )
     application.add_error_handler(_count_telegram_errors(metrics))
     runner = BotRunner(application)
     await runner.start()

@@ -23,6 +23,8 @@ from telegram.request import HTTPXRequest, RequestData
 
 from booking.members import MemberService
 from booking.service import BookingService
+from booking.watch import CancellationWatch
+from booking.weekly import WeeklyPlanner
 from bot import handlers, redact, texts
 from bot.concurrency import PerChatUpdateProcessor
 from bot.delivery import DeliveryPolicy
@@ -51,6 +53,8 @@ class BotServices:
     booking: BookingService
     members: MemberService
     progress: ProgressMessageRepo
+    weekly: WeeklyPlanner
+    watch: CancellationWatch
 
 
 class PollingMonitor(HTTPXRequest):

@@ -42,12 +42,20 @@ class Action(StrEnum):
     PARTNER_DEFAULT = "pd"
     SAVE_PARTNER = "ps"
     SUBMIT = "go"
+    MAKE_WEEKLY = "wk"
     BACK = "bk"
     ABORT = "ab"
     CANCEL_REQUEST = "xr"
     CANCEL_BOOKING = "xb"
     CONFIRM_CANCEL_BOOKING = "yb"
     KEEP_BOOKING = "kb"
+    WATCH = "wa"
+    PAUSE_SERIES = "sp"
+    RESUME_SERIES = "sr"
+    SKIP_SERIES = "ss"
+    DELETE_SERIES = "sd"
+    CONFIRM_DELETE_SERIES = "sy"
+    KEEP_SERIES = "sk"
 
 
 ARGS: dict[Action, tuple[Arg, ...]] = {
@@ -60,6 +68,13 @@ ARGS: dict[Action, tuple[Arg, ...]] = {
     Action.CANCEL_REQUEST: (Arg.NUMBER,),
     Action.CANCEL_BOOKING: (Arg.REFERENCE,),
     Action.CONFIRM_CANCEL_BOOKING: (Arg.REFERENCE,),
+    Action.WATCH: (Arg.NUMBER,),
+    Action.PAUSE_SERIES: (Arg.NUMBER,),
+    Action.RESUME_SERIES: (Arg.NUMBER,),
+    # the series, and the date its button showed: a stale press skips no other week
+    Action.SKIP_SERIES: (Arg.NUMBER, Arg.DAY),
+    Action.DELETE_SERIES: (Arg.NUMBER,),
+    Action.CONFIRM_DELETE_SERIES: (Arg.NUMBER,),
 }
 
 Value = int | date | time | str

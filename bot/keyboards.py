@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from booking.models import BookingRequest
+from booking.models import BookingRequest, SeriesStatus
 from booking.sites.base import Booking, Court
 from bot import texts
 from bot.callbacks import Action, Value, fits, pack
+from bot.series import SeriesEntry
 
 Row = list[InlineKeyboardButton]
 
@@ -103,12 +104,21 @@ def partner(offered: str | None) -> InlineKeyboardMarkup:
 
 
 def summary(
-    release_at: datetime, opens_now: bool, tz: ZoneInfo, *, can_submit: bool, partner_to_save: str | None
+    release_at: datetime,
+    opens_now: bool,
+    tz: ZoneInfo,
+    *,
+    can_submit: bool,
+    day: date,
+    partner_to_save: str | None,
 ) -> InlineKeyboardMarkup:
+    """Book now or Schedule, and the same every week (on `day`'s weekday) as a series; a row each, as
+    the Schedule label is long enough to be cut short beside another button."""
     keyboard: list[Row] = []
     if can_submit:
         label = texts.BOOK_NOW_BUTTON if opens_now else texts.schedule_button(release_at, tz)
         keyboard.append([button(label, Action.SUBMIT)])
+        keyboard.append([button(texts.weekly_button(day), Action.MAKE_WEEKLY)])
     if partner_to_save:
         keyboard.append([button(texts.save_partner_button(partner_to_save), Action.SAVE_PARTNER)])
     keyboard.append(navigation())
@@ -118,12 +128,17 @@ def summary(
 # -- progress and /bookings -----------------------------------------------------------------------------
 
 
-def stop_request(request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(texts.STOP_REQUEST_BUTTON, Action.CANCEL_REQUEST, request_id)]])
+def stop_request(request_id: int, *, watching: bool = False) -> InlineKeyboardMarkup:
+    label = texts.STOP_WATCHING_BUTTON if watching else texts.STOP_REQUEST_BUTTON
+    return InlineKeyboardMarkup([[button(label, Action.CANCEL_REQUEST, request_id)]])
+
+
+def watch(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts.WATCH_BUTTON, Action.WATCH, request_id)]])
 
 
 def bookings(
-    requests: Sequence[BookingRequest], site_bookings: Sequence[Booking]
+    requests: Sequence[BookingRequest], site_bookings: Sequence[Booking], series: Sequence[SeriesEntry]
 ) -> InlineKeyboardMarkup | None:
     buttons = [
         button(texts.cancel_request_button(r), Action.CANCEL_REQUEST, r.id)
@@ -135,7 +150,8 @@ def bookings(
         for b in site_bookings
         if fits(Action.CANCEL_BOOKING, b.reference)  # a reference too long for a button is listed only
     ]
-    return InlineKeyboardMarkup(rows(buttons, 1)) if buttons else None
+    keyboard = [*rows(buttons, 1), *series_rows(series)]
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def confirm_cancel_booking(reference: str) -> InlineKeyboardMarkup:
@@ -144,6 +160,43 @@ def confirm_cancel_booking(reference: str) -> InlineKeyboardMarkup:
             [
                 button(texts.CONFIRM_CANCEL_BUTTON, Action.CONFIRM_CANCEL_BOOKING, reference),
                 button(texts.KEEP_BUTTON, Action.KEEP_BOOKING),
+            ]
+        ]
+    )
+
+
+# -- weekly series --------------------------------------------------------------------------------------
+
+
+def series_rows(entries: Sequence[SeriesEntry]) -> list[Row]:
+    """One row per series: Pause or Resume (whichever applies), Skip next while active, and Delete."""
+    keyboard = []
+    for entry in entries:
+        series, series_id = entry.series, entry.series_id
+        if series.status is SeriesStatus.PAUSED:
+            row = [button(texts.resume_series_button(series), Action.RESUME_SERIES, series_id)]
+        else:
+            row = [
+                button(texts.pause_series_button(series), Action.PAUSE_SERIES, series_id),
+                button(
+                    texts.skip_series_button(entry.next_day), Action.SKIP_SERIES, series_id, entry.next_day
+                ),
+            ]
+        row.append(button(texts.DELETE_SERIES_BUTTON, Action.DELETE_SERIES, series_id))
+        keyboard.append(row)
+    return keyboard
+
+
+def weekly(entries: Sequence[SeriesEntry]) -> InlineKeyboardMarkup | None:
+    return InlineKeyboardMarkup(series_rows(entries)) if entries else None
+
+
+def confirm_delete_series(series_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.CONFIRM_DELETE_SERIES_BUTTON, Action.CONFIRM_DELETE_SERIES, series_id),
+                button(texts.KEEP_BUTTON, Action.KEEP_SERIES),
             ]
         ]
     )

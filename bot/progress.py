@@ -4,7 +4,9 @@ Telegram allows about one edit per second per chat and answers bursts with 429, 
 outbox that keeps only the latest state of each message, sends at most one edit per `min_interval_s`,
 skips a state the message already shows, and after a RetryAfter waits as told and then sends only what
 is latest. A request's end also arrives as a new message (so the phone notifies), with the calendar file
-when it booked. Nothing here waits on the engine: events are read from the bus's own queue.
+when it booked, or with a button to watch for a cancellation when every choice was taken; so does a
+warning from the night-before check. Nothing here waits on the engine: events are read from the bus's own
+queue.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from booking.events import EventKind, ProgressEvent
-from booking.models import BookingRequest
+from booking.models import BookingRequest, RequestStatus
+from booking.run import ALL_TAKEN
 from booking.service import BookingService, NotFound
 from bot import ics, keyboards, texts
 from bot.delivery import NO_RETRY_AFTER, retry_after_seconds
@@ -40,17 +44,21 @@ MAX_LINES = 14
 SHOWN_MEMORY = 64
 #: views of requests nobody has claimed a message for yet (submitted a moment ago, or not from us)
 UNCLAIMED_VIEWS = 1000
+#: views kept after an all-taken failure, so a watch started later goes on with the same lines
+WATCHABLE_VIEWS = 1000
 
 S = TypeVar("S", bound=Hashable)
 
 
 @dataclass(frozen=True)
 class Notice:
-    """A new message: text, and optionally a file sent with it as a document (text as its caption)."""
+    """A new message: text, and optionally a file sent with it as a document (text as its caption), or
+    buttons under it."""
 
     text: str
     document: bytes | None = None
     filename: str | None = None
+    keyboard: InlineKeyboardMarkup | None = None
 
 
 @dataclass
@@ -213,10 +221,12 @@ class ChatOutbox(Generic[S]):
 
 @dataclass(frozen=True)
 class Rendering:
-    """What a progress message shows: its text, and a cancel button while the request only waits."""
+    """What a progress message shows: its text, and a cancel button while the request only waits (for
+    its release, or for a cancellation)."""
 
     text: str
     cancel_request_id: int | None = None
+    watching: bool = False
 
 
 @dataclass
@@ -225,6 +235,17 @@ class ProgressView:
     lines: list[str] = field(default_factory=list)
     cancellable: bool = False
     final: bool = False
+    #: watching for a cancellation: stays cancellable until the end, through any grab lost on the way
+    watching: bool = False
+    intro: str | None = None
+
+    @classmethod
+    def of(cls, request: BookingRequest) -> ProgressView:
+        """A view of a request first met through an event (after a restart, or submitted elsewhere)."""
+        watching = request.status is RequestStatus.WATCHING
+        return cls(
+            request, cancellable=watching or request.status is RequestStatus.SCHEDULED, watching=watching
+        )
 
     def add(self, line: str, *, cancellable: bool = False, final: bool = False) -> None:
         if not self.lines or self.lines[-1] != line:
@@ -232,12 +253,21 @@ class ProgressView:
         self.cancellable = cancellable
         self.final = final
 
+    def apply(self, event: ProgressEvent, line: str) -> None:
+        """Add the event's line; a warning leaves the request as it was (still waiting, as a rule)."""
+        kind = event.kind
+        if kind is EventKind.WARNING:
+            self.add(line, cancellable=self.cancellable, final=self.final)
+            return
+        self.watching = kind is EventKind.WATCHING or (self.watching and not kind.is_final)
+        self.add(line, cancellable=kind is EventKind.SCHEDULED or self.watching, final=kind.is_final)
+
     def rendering(self) -> Rendering:
         lines = self.lines
         if len(lines) > MAX_LINES:
             lines = [lines[0], "…", *lines[-(MAX_LINES - 2) :]]
-        text = texts.progress(texts.progress_header(self.request), lines)
-        return Rendering(text, self.request.id if self.cancellable else None)
+        text = texts.progress(texts.progress_header(self.request), lines, self.intro)
+        return Rendering(text, self.request.id if self.cancellable else None, self.watching)
 
 
 @dataclass(frozen=True)
@@ -263,6 +293,7 @@ class ProgressNotifier:
         self._min_interval_s = min_interval_s
         self._views: dict[int, ProgressView] = {}
         self._targets: dict[int, _Target] = {}
+        self._watchable: dict[int, None] = {}  # request ids, oldest first (an ordered set)
         self._outboxes: dict[int, ChatOutbox[Rendering]] = {}
         self._consumer: asyncio.Task[None] | None = None
 
@@ -292,8 +323,11 @@ class ProgressNotifier:
 
     # -- a request's message --------------------------------------------------------------------------
 
-    async def track(self, request: BookingRequest, chat_id: int, message_id: int) -> None:
-        """Make `message_id` the request's progress message (stored, so edits survive a restart).
+    async def track(
+        self, request: BookingRequest, chat_id: int, message_id: int, *, intro: str | None = None
+    ) -> None:
+        """Make `message_id` the request's progress message (stored, so edits survive a restart), with
+        `intro` above it while this process runs.
 
         The first state is shown at once, as the answer to the member's press; later ones are paced.
         """
@@ -307,6 +341,7 @@ class ProgressNotifier:
             )
             line = texts.progress_initial(request.status, request.release_at if opens_later else None, tz)
             view.add(line, cancellable=opens_later, final=not request.status.is_open)
+        view.intro = intro
         outbox = self._outbox(chat_id)
         first = view.rendering()
         try:
@@ -338,22 +373,22 @@ class ProgressNotifier:
                 request = await self._booking.get(event.member_id, event.request_id)
             except NotFound:
                 return
-            view = self._views[event.request_id] = ProgressView(request)
+            view = self._views[event.request_id] = ProgressView.of(request)
             self._trim_unclaimed()
         tz = await self._timezone()
-        view.add(
-            texts.progress_line(event, tz),
-            cancellable=event.kind is EventKind.SCHEDULED,
-            final=event.kind.is_final,
-        )
+        view.apply(event, texts.progress_line(event, tz))
         target = await self._target(event.request_id)
         if target is not None:
             self._outbox(target.chat_id).edit(target.message_id, view.rendering())
+        chat_id = target.chat_id if target is not None else event.member_id
+        if event.kind is EventKind.WARNING:
+            self._outbox(chat_id).notify(Notice(texts.warning_notice(view.request, event.text)))
         if event.kind.is_final:
-            chat_id = target.chat_id if target is not None else event.member_id
             if event.kind is not EventKind.CANCELLED:
                 self._outbox(chat_id).notify(await self._final_notice(view.request, event))
-            if target is not None:
+            if event.outcome == ALL_TAKEN:
+                self._keep_watchable(event.request_id)
+            elif target is not None:
                 self._forget(event.request_id)
 
     async def _target(self, request_id: int) -> _Target | None:
@@ -366,6 +401,10 @@ class ProgressNotifier:
 
     async def _final_notice(self, request: BookingRequest, event: ProgressEvent) -> Notice:
         if event.kind is EventKind.FAILED:
+            if event.outcome == ALL_TAKEN:
+                assert request.id is not None
+                text = texts.failed_notice(request, event.text, watchable=True)
+                return Notice(text, keyboard=keyboards.watch(request.id))
             return Notice(texts.failed_notice(request, event.text))
         club = await self._booking.club()
         tz = club.rules.timezone
@@ -386,6 +425,14 @@ class ProgressNotifier:
     def _forget(self, request_id: int) -> None:
         self._views.pop(request_id, None)
         self._targets.pop(request_id, None)
+        self._watchable.pop(request_id, None)
+
+    def _keep_watchable(self, request_id: int) -> None:
+        """Keep an all-taken request's view for a while: the member may yet start watching it."""
+        self._watchable.pop(request_id, None)
+        self._watchable[request_id] = None
+        while len(self._watchable) > WATCHABLE_VIEWS:
+            self._forget(next(iter(self._watchable)))
 
     def _trim_unclaimed(self) -> None:
         unclaimed = [request_id for request_id in self._views if request_id not in self._targets]
@@ -404,7 +451,11 @@ class ProgressNotifier:
         self, chat_id: int, message_id: int, rendering: Rendering, *, patient: bool = False
     ) -> None:
         """`patient`: let the delivery policy wait out a 429 (the outbox handles its own instead)."""
-        markup = keyboards.stop_request(rendering.cancel_request_id) if rendering.cancel_request_id else None
+        markup = (
+            keyboards.stop_request(rendering.cancel_request_id, watching=rendering.watching)
+            if rendering.cancel_request_id
+            else None
+        )
         await self._bot.edit_message_text(
             rendering.text,
             chat_id=chat_id,
@@ -415,7 +466,9 @@ class ProgressNotifier:
 
     async def _send_notice(self, chat_id: int, notice: Notice) -> None:
         if notice.document is None:
-            await self._bot.send_message(chat_id, notice.text, rate_limit_args=NO_RETRY_AFTER)
+            await self._bot.send_message(
+                chat_id, notice.text, reply_markup=notice.keyboard, rate_limit_args=NO_RETRY_AFTER
+            )
         else:
             await self._bot.send_document(
                 chat_id,

@@ -10,10 +10,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from booking.events import EventKind, ProgressEvent
-from booking.models import BookingRequest, RequestStatus
+from booking.models import BookingRequest, RequestStatus, SeriesStatus, WeeklySeries
 from booking.release import ReleaseRule
 from booking.sites.base import Booking
+from booking.weekly import WEEKDAYS
 from bot.oneline import OneLineError, Problem
+from bot.series import SeriesEntry
 
 # -- formatting -----------------------------------------------------------------------------------------
 
@@ -29,6 +31,11 @@ def hm(value: time) -> str:
 def instant(value: datetime, tz: ZoneInfo) -> str:
     """A release instant to the second, in club time: "Tue 01 Dec 07:00:00"."""
     return value.astimezone(tz).strftime("%a %d %b %H:%M:%S")
+
+
+def clock(value: datetime, tz: ZoneInfo) -> str:
+    """An instant to the minute, in club time: "Tue 16:00"."""
+    return value.astimezone(tz).strftime("%a %H:%M")
 
 
 def duration(minutes: int) -> str:
@@ -76,14 +83,17 @@ def welcome(name: str, club_username: str | None, release: ReleaseRule) -> str:
     )
 
 
-def help_text(today: date) -> str:
+def help_text(today: date, admin: bool) -> str:
+    stats = "/stats: how courtbot is doing (for admins)\n" if admin else ""
     return (
         "Here's what I can do:\n"
-        "/book: pick a day, start times, courts and duration with buttons\n"
+        "/book: pick a day, start times, courts and duration with buttons; 🔁 on the summary books it "
+        "every week\n"
         "/bookings: your waiting requests and club bookings, with cancel buttons\n"
+        "/weekly: your weekly bookings: pause, skip a week, or delete\n"
         "/login: give me your club login (checked, then stored encrypted)\n"
         "/logout: forget your club login\n"
-        "/cancel: leave what we're doing\n\n"
+        f"/cancel: leave what we're doing\n{stats}\n"
         "Power users can book in one line:\n" + oneline_examples(today) + "\n\n"
         "Times are in order of preference (18:00,19:00), so are courts (court 2,1). "
         "A weekday means the next such day."
@@ -95,6 +105,7 @@ COMMANDS = (
     ("start", "What courtbot does and what to do next"),
     ("book", "Book a court, or schedule one for its release"),
     ("bookings", "Your waiting requests and club bookings"),
+    ("weekly", "Your weekly bookings: pause, skip, delete"),
     ("login", "Give courtbot your club login"),
     ("logout", "Forget your club login"),
     ("cancel", "Leave what we're doing"),
@@ -190,6 +201,10 @@ PARTNER_SAVED = "Saved as your usual partner"
 PARTNER_TOO_LONG = "Please keep your partner's name under 60 characters."
 BOOKING_FORM_CLOSED = "Booking form closed; nothing was booked."
 NOT_LOGGED_IN = "First I need your club login: send /login, then /book again."
+
+
+def weekly_button(value: date) -> str:
+    return f"🔁 Every {WEEKDAYS[value.weekday()]}"
 
 
 def schedule_button(release_at: datetime, tz: ZoneInfo) -> str:
@@ -302,6 +317,8 @@ def oneline_problem(error: OneLineError, today: date) -> str:
 # -- live progress --------------------------------------------------------------------------------------
 
 STOP_REQUEST_BUTTON = "✖ Cancel this request"
+STOP_WATCHING_BUTTON = "✖ Stop watching"
+WATCH_BUTTON = "👀 Watch for a cancellation"
 
 
 def progress_header(request: BookingRequest) -> str:
@@ -328,6 +345,8 @@ def progress_line(event: ProgressEvent, tz: ZoneInfo) -> str:
         EventKind.BOOKED: "✅",
         EventKind.FAILED: "❌",
         EventKind.CANCELLED: "🚫",
+        EventKind.WATCHING: "👀",
+        EventKind.WARNING: "⚠️",
     }
     text = event.text or kind.value
     if kind is EventKind.BOOKED and event.reference:
@@ -346,8 +365,10 @@ def progress_initial(status: RequestStatus, release_at: datetime | None, tz: Zon
     }.get(status, "⏳ Starting…")
 
 
-def progress(header: str, lines: Sequence[str]) -> str:
-    return header + "\n\n" + "\n".join(lines)
+def progress(header: str, lines: Sequence[str], intro: str | None = None) -> str:
+    """`intro`: what the member just set up, above the request (a weekly series' first occurrence)."""
+    top = f"{intro}\n\n{header}" if intro else header
+    return top + "\n\n" + "\n".join(lines)
 
 
 def booked_notice(request: BookingRequest, event: ProgressEvent, court_name: str, tz: ZoneInfo) -> str:
@@ -365,11 +386,38 @@ def booked_notice(request: BookingRequest, event: ProgressEvent, court_name: str
     return "\n".join(lines)
 
 
-def failed_notice(request: BookingRequest, reason: str) -> str:
+def failed_notice(request: BookingRequest, reason: str, *, watchable: bool = False) -> str:
+    """`watchable`: every choice was taken, so a cancellation could still free one."""
+    watch = (
+        "\n👀 Or I can watch for a cancellation and book the moment a court frees up." if watchable else ""
+    )
     return (
         f"❌ I couldn't book {day(request.day)} {times(request.times)}. {reason}\n"
-        "What next: /book another time or court, or /bookings to see what you have."
+        f"What next: /book another time or court, or /bookings to see what you have.{watch}"
     )
+
+
+def warning_notice(request: BookingRequest, problem: str) -> str:
+    return f"⚠️ About your booking for {day(request.day)} {hm(request.times[0])}: {problem}"
+
+
+# -- watching for a cancellation ------------------------------------------------------------------------
+
+NOT_WATCHABLE = "There's nothing left to watch for on this request; /bookings shows what you have."
+TOO_LATE_TO_WATCH = "It's too close to the start to watch for a cancellation now. /book another time?"
+
+
+def watching_answer(until: datetime, tz: ZoneInfo) -> str:
+    return f"Watching until {clock(until, tz)} — I'll book the moment a court frees up"
+
+
+def already_watching(until: datetime, tz: ZoneInfo) -> str:
+    return f"Already watching until {clock(until, tz)}"
+
+
+def watching_note(notice_text: str, until: datetime, tz: ZoneInfo) -> str:
+    """The failure notice once its watch has started (its button is gone)."""
+    return f"{notice_text}\n\n👀 Watching for a cancellation until {clock(until, tz)}. /bookings to stop."
 
 
 def calendar_summary(court_name: str) -> str:
@@ -403,6 +451,8 @@ def request_line(request: BookingRequest, tz: ZoneInfo) -> str:
     )
     if request.status is RequestStatus.RUNNING:
         return f"{what}: booking now…"
+    if request.status is RequestStatus.WATCHING and request.watch_until is not None:
+        return f"{what}: 👀 watching for a cancellation until {clock(request.watch_until, tz)}"
     if request.release_at is not None:
         return f"{what}: fires {instant(request.release_at, tz)}"
     return what
@@ -416,7 +466,11 @@ def booking_line(booking: Booking, court_name: str, ours: int | None) -> str:
 
 
 def bookings_list(
-    requests: Sequence[str], bookings: Sequence[str] | None, note: str | None, club_problem: str | None
+    requests: Sequence[str],
+    bookings: Sequence[str] | None,
+    series: Sequence[str],
+    note: str | None,
+    club_problem: str | None,
 ) -> str:
     """The /bookings message; `bookings` None: the club's list could not be read (see `club_problem`)."""
     parts = [note] if note else []
@@ -424,9 +478,11 @@ def bookings_list(
         parts.append("⏰ Waiting to book:\n" + "\n".join(requests))
     if bookings:
         parts.append("🎾 Booked at the club:\n" + "\n".join(bookings))
+    if series:
+        parts.append("🔁 Weekly:\n" + "\n".join(series))
     if club_problem:
         parts.append(club_problem)
-    if not requests and not bookings:
+    if not requests and not bookings and not series:
         parts.append(NOTHING_BOOKED)
     return "\n\n".join(parts)
 
@@ -436,7 +492,8 @@ def club_list_failed(detail: str) -> str:
 
 
 def cancel_request_button(request: BookingRequest) -> str:
-    return f"✖ #{request.id} {day(request.day)} {times(request.times[:1])}"
+    what = f"#{request.id} {day(request.day)} {times(request.times[:1])}"
+    return f"👀 Stop watching {what}" if request.status is RequestStatus.WATCHING else f"✖ {what}"
 
 
 def cancel_booking_button(booking: Booking) -> str:
@@ -455,5 +512,127 @@ def request_cancelled(request_id: int) -> str:
     return f"✅ Request #{request_id} cancelled; nothing will be booked."
 
 
+def stopped_watching(request_id: int) -> str:
+    return f"✅ Stopped watching for request #{request_id}; nothing will be booked."
+
+
 def cancel_failed(reason: str) -> str:
     return f"⚠️ {reason}"
+
+
+# -- weekly series --------------------------------------------------------------------------------------
+
+WEEKLY_NONE = (
+    "You have no weekly bookings yet. To make one, /book a court as usual and press “🔁 Every …” on the "
+    "summary: I'll book it every week, the instant it's released."
+)
+SERIES_FIRST_LATER = "I'll schedule the first one as soon as I can; /weekly shows it."
+SERIES_GONE = "I can't find that weekly booking any more; /weekly shows yours."
+ALREADY_SKIPPED = "That week is already skipped."
+WEEK_MOVED_ON = "That week has moved on; here's the list as it is now."
+PAUSED = "Paused"
+RESUMED = "Resumed"
+SKIPPED = "Skipped"
+DELETED = "Deleted"
+DELETE_SERIES_BUTTON = "🗑 Delete"
+CONFIRM_DELETE_SERIES_BUTTON = "🗑 Yes, delete it"
+
+
+def series_what(series: WeeklySeries) -> str:
+    """ "Every Tuesday 18:00 · court 2 · 1 h"."""
+    partner = f" · with {series.partner}" if series.partner else ""
+    return (
+        f"Every {WEEKDAYS[series.weekday]} {times(series.times)} · {courts(series.courts)} · "
+        f"{duration(series.duration_min)}{partner}"
+    )
+
+
+def series_set_up(series: WeeklySeries) -> str:
+    return f"🔁 Set up: {series_what(series)}. /weekly pauses, skips or deletes it."
+
+
+def weekly_list(entries: Sequence[str], note: str | None) -> str:
+    parts = [note] if note else []
+    if entries:
+        parts.append("🔁 Your weekly bookings:\n" + "\n".join(entries))
+    else:
+        parts.append(WEEKLY_NONE)
+    return "\n\n".join(parts)
+
+
+def series_line(entry: SeriesEntry, today: date, tz: ZoneInfo) -> str:
+    """A series and where it stands: paused, or its next date and what is happening to it."""
+    series, waiting = entry.series, entry.waiting
+    if series.status is SeriesStatus.PAUSED:
+        state = "⏸ Paused"
+    elif waiting is not None and waiting.status is RequestStatus.RUNNING:
+        state = f"Next: {day(waiting.day)}, booking now…"
+    elif waiting is not None and waiting.status is RequestStatus.WATCHING:
+        state = f"Next: {day(waiting.day)}, 👀 watching for a cancellation"
+    elif waiting is not None and waiting.release_at is not None:
+        state = f"Next: {day(waiting.day)}, fires {instant(waiting.release_at, tz)}"
+    else:
+        state = f"Next: {day(entry.next_day)}"
+    skipped = [day(d) for d in series.skip_dates if d >= today]
+    skipping = f"\n  Skipping {', '.join(skipped)}" if skipped else ""
+    return f"• {series_what(series)}\n  {state}{skipping}"
+
+
+def series_short(series: WeeklySeries) -> str:
+    """A series on a button: "Tue 18:00"."""
+    return f"{WEEKDAYS[series.weekday][:3]} {hm(series.times[0])}"
+
+
+def pause_series_button(series: WeeklySeries) -> str:
+    return f"⏸ Pause {series_short(series)}"
+
+
+def resume_series_button(series: WeeklySeries) -> str:
+    return f"▶️ Resume {series_short(series)}"
+
+
+def skip_series_button(value: date) -> str:
+    return f"⏭ Skip {day(value)}"
+
+
+def confirm_delete_series(series: WeeklySeries) -> str:
+    return (
+        f"Delete this weekly booking?\n🔁 {series_what(series)}\n"
+        "Its waiting request is cancelled too; courts already booked stay booked."
+    )
+
+
+def series_paused(series: WeeklySeries) -> str:
+    return f"⏸ Paused: {series_what(series)}. Nothing more is booked until you resume."
+
+
+def series_resumed(series: WeeklySeries, planned: BookingRequest | None) -> str:
+    next_one = f"; next: {day(planned.day)}" if planned is not None else ""
+    return f"▶️ Resumed: {series_what(series)}{next_one}."
+
+
+def series_skipped(skipped: date, planned: BookingRequest | None) -> str:
+    next_one = f"; next: {day(planned.day)}" if planned is not None else ""
+    return f"⏭ {day(skipped)} skipped{next_one}."
+
+
+def series_deleted(series: WeeklySeries) -> str:
+    return f"🗑 Deleted: {series_what(series)}."
+
+
+# -- /stats ---------------------------------------------------------------------------------------------
+
+ADMINS_ONLY = "Sorry, that's for the bot's admins."
+
+
+def stats(
+    allowed: int, pending: int, by_status: dict[RequestStatus, int], scheduled: int, weekly: int
+) -> str:
+    requests = ", ".join(f"{by_status[s]} {s.value}" for s in RequestStatus if by_status.get(s)) or "none yet"
+    return (
+        "📊 courtbot now\n"
+        f"👥 Members: {allowed} with access, {pending} waiting for approval\n"
+        f"🎾 Requests: {requests}\n"
+        f"⏰ Scheduled now, waiting for their release: {scheduled}\n"
+        f"🔁 Active weekly series: {weekly}"
+    )

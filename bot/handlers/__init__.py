@@ -20,7 +20,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Action, matches
 from bot.draft import Step
-from bot.handlers import access, book, bookings, dialogue, errors, login, start
+from bot.handlers import access, book, bookings, dialogue, errors, login, start, stats, watching, weekly
 from bot.handlers.common import Context
 from bot.handlers.login import LoginStep
 
@@ -35,6 +35,8 @@ def register(application: Application) -> None:
             CommandHandler("start", start.start),
             CommandHandler("help", start.help_command),
             CommandHandler("bookings", bookings.show),
+            CommandHandler("weekly", weekly.show),
+            CommandHandler("stats", stats.show),
             CommandHandler("logout", login.logout),
             CommandHandler("cancel", start.nothing_to_cancel),
             _button(access.ask_access, Action.ASK_ACCESS),
@@ -43,6 +45,13 @@ def register(application: Application) -> None:
             _button(bookings.cancel_booking, Action.CANCEL_BOOKING),
             _button(bookings.confirm_cancel_booking, Action.CONFIRM_CANCEL_BOOKING),
             _button(bookings.keep_booking, Action.KEEP_BOOKING),
+            _button(watching.start, Action.WATCH),
+            _button(weekly.pause, Action.PAUSE_SERIES),
+            _button(weekly.resume, Action.RESUME_SERIES),
+            _button(weekly.skip, Action.SKIP_SERIES),
+            _button(weekly.delete, Action.DELETE_SERIES),
+            _button(weekly.confirm_delete, Action.CONFIRM_DELETE_SERIES),
+            _button(weekly.keep, Action.KEEP_SERIES),
             MessageHandler(filters.COMMAND, start.unknown_command),
             MessageHandler(filters.ALL, start.unknown_text),
             CallbackQueryHandler(start.stale_button),
@@ -81,6 +90,7 @@ def conversation() -> ConversationHandler:
                 ],
                 Step.SUMMARY: [
                     _button(book.submit, Action.SUBMIT),
+                    _button(book.make_weekly, Action.MAKE_WEEKLY),
                     _button(book.save_partner, Action.SAVE_PARTNER),
                 ],
                 LoginStep.USERNAME: [MessageHandler(typed, login.receive_username)],

@@ -2,7 +2,8 @@
 
 One handler per step. Each button press is checked against the member's own draft and the message it
 lives on, so a stale or forged press is answered politely and changes nothing. After submit the same
-message becomes the request's live progress message; the booking itself runs in the engine.
+message becomes the request's live progress message; the booking itself runs in the engine. "🔁 Every
+Tuesday" on the summary makes the draft a weekly series instead, and the message follows its first week.
 """
 
 from __future__ import annotations
@@ -270,6 +271,41 @@ async def submit(update: Update, context: Context) -> int | None:
     chat = update.effective_chat
     assert chat is not None
     await notifier(context).track(request, chat.id, draft.message_id)
+    return ConversationHandler.END
+
+
+async def make_weekly(update: Update, context: Context) -> int | None:
+    """🔁 Every <weekday>: the draft as a weekly series; this message then follows its first week."""
+    if (flow := await _flow(update, context)) is None:
+        return None
+    query, _, draft = flow
+    await query.answer(texts.SENDING)
+    svc, member_id = services(context), user_id(update)
+    assert draft.day is not None and draft.duration_min is not None and draft.message_id is not None
+    if not await svc.members.has_login(member_id):
+        # Asked first: the planner stores the series before submitting its first week, which needs it.
+        await _show_problem(query, context, draft, NotLoggedIn())
+        return None
+    try:
+        series, first = await svc.weekly.create(
+            member_id,
+            draft.day.weekday(),
+            tuple(draft.times),
+            draft.duration_min,
+            tuple(draft.courts),
+            draft.partner,
+        )
+    except (RequestInvalid, NotLoggedIn, SiteError) as error:
+        await _show_problem(query, context, draft, error)
+        return None
+    context.user_data.pop(DRAFT, None)
+    chat = update.effective_chat
+    assert chat is not None
+    if first is None:
+        text = f"{texts.series_set_up(series)}\n{texts.SERIES_FIRST_LATER}"
+        await edit(context, chat.id, draft.message_id, text)
+    else:
+        await notifier(context).track(first, chat.id, draft.message_id, intro=texts.series_set_up(series))
     return ConversationHandler.END
 
 

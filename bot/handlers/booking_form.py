@@ -1,19 +1,20 @@
 """The booking form's view: what each step of /book shows, and which days and times it offers.
 
-Only what the club allows now is offered; the summary runs the domain's own validation, so a request the
-club would refuse says why before it is sent.
+Only what the club allows now is offered; the summary runs exactly the checks submitting would (the
+service's preview), so a request the service would refuse says why before it is sent.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
 from booking.club import Club
 from booking.models import BookingRequest
 from booking.release import to_utc
-from booking.validation import RequestInvalid, release_of, slot_starts, validate
+from booking.validation import RequestInvalid, slot_starts
 from bot import keyboards, texts
 from bot.draft import BookingDraft, Step
 from bot.handlers.common import Context, club, now_utc, services
@@ -40,11 +41,12 @@ async def render(context: Context, draft: BookingDraft, step: Step) -> tuple[str
     if step is Step.PARTNER:
         offered = draft.partner or await usual_partner(context, draft.member_id)
         return texts.pick_partner(offered), keyboards.partner(offered)
-    return summary(the_club, draft, now)
+    return await summary(context, draft, tz, now)
 
 
-def summary(the_club: Club, draft: BookingDraft, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
-    rules, tz = the_club.rules, the_club.rules.timezone
+async def summary(
+    context: Context, draft: BookingDraft, tz: ZoneInfo, now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
     assert draft.day is not None and draft.duration_min is not None
     request = BookingRequest(
         member_id=draft.member_id,
@@ -55,16 +57,28 @@ def summary(the_club: Club, draft: BookingDraft, now: datetime) -> tuple[str, In
         partner=draft.partner,
     )
     problem = None
+    release_at = now  # shown only when the request can be sent
     try:
-        validate(request, rules, the_club.court_numbers, now)
+        release_at = await services(context).booking.preview(
+            request.member_id,
+            request.day,
+            request.times,
+            request.duration_min,
+            request.courts,
+            request.partner,
+        )
     except RequestInvalid as error:
         problem = str(error)
-    release_at = release_of(request, rules) if request.times else now
     opens_now = release_at <= now
     text = texts.summary(request, release_at, opens_now, tz, problem)
     unsaved_partner = draft.partner if draft.partner and not draft.partner_saved else None
     markup = keyboards.summary(
-        release_at, opens_now, tz, can_submit=problem is None, partner_to_save=unsaved_partner
+        release_at,
+        opens_now,
+        tz,
+        can_submit=problem is None,
+        day=request.day,
+        partner_to_save=unsaved_partner,
     )
     return text, markup
 

@@ -1,7 +1,9 @@
-"""/bookings: the member's waiting requests and club bookings, with buttons to cancel them.
+"""/bookings: the member's waiting requests and club bookings, with buttons to cancel them, and their
+weekly series with the /weekly buttons.
 
 A club booking can only be cancelled if it was in the member's own last listing (read from the club with
-their own login), and only after a confirm step; a request only if the service says it is theirs.
+their own login), and only after a confirm step; a request only if the service says it is theirs. A
+request watching for a cancellation is cancelled the same way: that stops the watch.
 """
 
 from __future__ import annotations
@@ -9,18 +11,20 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
 from booking.models import RequestStatus
-from booking.service import NotFound, NotLoggedIn
+from booking.service import OPEN_STATUSES, NotFound, NotLoggedIn
 from booking.sites.base import Booking
 from booking.sites.errors import SiteError
 from booking.validation import RequestInvalid
-from bot import keyboards, texts
+from bot import keyboards, series, texts
 from bot.callbacks import parse
-from bot.handlers.common import Context, club, edit, reply, services, user_id
+from bot.handlers.common import Context, club, edit, now_utc, reply, services, user_id
 
 #: user_data: the club bookings shown in the member's last listing, by reference
 LISTED = "listed_bookings"
 #: user_data: the message showing that listing
 LISTING_MESSAGE = "listing_message_id"
+#: what a cancel button stops: a request waiting for its release, or one watching for a cancellation
+CANCELLABLE = (RequestStatus.SCHEDULED, RequestStatus.WATCHING)
 
 
 async def show(update: Update, context: Context) -> None:
@@ -31,7 +35,7 @@ async def show(update: Update, context: Context) -> None:
 
 
 async def cancel_request(update: Update, context: Context) -> None:
-    """Cancel a waiting request (from the listing, or from its progress message)."""
+    """Cancel a waiting or watching request (from the listing, or from its progress message)."""
     query, member_id = _query(update), user_id(update)
     pressed = parse(query.data)
     assert pressed is not None
@@ -41,7 +45,7 @@ async def cancel_request(update: Update, context: Context) -> None:
     except NotFound:
         await query.answer(texts.NOT_YOURS)
         return
-    if request.status is not RequestStatus.SCHEDULED:
+    if request.status not in CANCELLABLE:
         running = request.status is RequestStatus.RUNNING
         await query.answer(texts.REQUEST_RUNNING if running else texts.REQUEST_ENDED)
         return
@@ -52,9 +56,11 @@ async def cancel_request(update: Update, context: Context) -> None:
     except (RequestInvalid, SiteError) as error:
         note = texts.cancel_failed(str(error))
     else:
-        note, cancelled = texts.request_cancelled(request.id or 0), True
-    if _on_listing(query, context):
-        await _show_listing(query, context, note)
+        watching = request.status is RequestStatus.WATCHING
+        note = (texts.stopped_watching if watching else texts.request_cancelled)(request.id or 0)
+        cancelled = True
+    if on_listing(query, context):
+        await redraw(query, context, note)
     elif not cancelled:
         await context.bot.send_message(member_id, note)
     # Pressed on its progress message, the cancellation shows there through the engine's event.
@@ -91,13 +97,13 @@ async def confirm_cancel_booking(update: Update, context: Context) -> None:
     else:
         context.user_data.get(LISTED, {}).pop(listed.reference, None)
         note = texts.booking_cancelled(line)
-    await _show_listing(query, context, note)
+    await redraw(query, context, note)
 
 
 async def keep_booking(update: Update, context: Context) -> None:
     query = _query(update)
     await query.answer(texts.KEPT)
-    await _show_listing(query, context, None)
+    await redraw(query, context, None)
 
 
 # -- the listing ----------------------------------------------------------------------------------------
@@ -111,7 +117,7 @@ async def _listing(
     the_club = await club(context)
     tz = the_club.rules.timezone
     requests = await svc.booking.requests(member_id)
-    waiting = [r for r in requests if r.status in (RequestStatus.SCHEDULED, RequestStatus.RUNNING)]
+    waiting = [r for r in requests if r.status in OPEN_STATUSES]
     ours = {r.reference: r.id for r in requests if r.status is RequestStatus.BOOKED and r.reference}
     site: list[Booking] | None = list(context.user_data.get(LISTED, {}).values())
     problem = None
@@ -127,9 +133,17 @@ async def _listing(
             for b in site
         ]
     )
-    text = texts.bookings_list([texts.request_line(r, tz) for r in waiting], booking_lines, note, problem)
-    cancellable = [r for r in waiting if r.status is RequestStatus.SCHEDULED]
-    return text, keyboards.bookings(cancellable, site or [])
+    weekly = await series.load(svc, member_id)
+    today = now_utc(context).astimezone(tz).date()
+    text = texts.bookings_list(
+        [texts.request_line(r, tz) for r in waiting],
+        booking_lines,
+        [texts.series_line(entry, today, tz) for entry in weekly],
+        note,
+        problem,
+    )
+    cancellable = [r for r in waiting if r.status in CANCELLABLE]
+    return text, keyboards.bookings(cancellable, site or [], weekly)
 
 
 async def _club_bookings(context: Context, member_id: int) -> tuple[list[Booking] | None, str | None]:
@@ -146,7 +160,8 @@ async def _club_bookings(context: Context, member_id: int) -> tuple[list[Booking
     return sorted(bookings, key=lambda b: (b.slot.day, b.slot.start, b.slot.court)), None
 
 
-async def _show_listing(query: CallbackQuery, context: Context, note: str | None) -> None:
+async def redraw(query: CallbackQuery, context: Context, note: str | None) -> None:
+    """Show the listing again on the pressed message, with `note` on top (the club is not asked again)."""
     text, markup = await _listing(context, query.from_user.id, refresh=False, note=note)
     await _edit_pressed(query, context, text, markup)
 
@@ -162,7 +177,8 @@ def _listed_booking(query: CallbackQuery, context: Context) -> Booking | None:
     return context.user_data.get(LISTED, {}).get(pressed.str_arg())
 
 
-def _on_listing(query: CallbackQuery, context: Context) -> bool:
+def on_listing(query: CallbackQuery, context: Context) -> bool:
+    """Whether the press came from the member's latest /bookings message."""
     return query.message is not None and query.message.message_id == context.user_data.get(LISTING_MESSAGE)
 
 

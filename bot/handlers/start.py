@@ -18,7 +18,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     tz = (await club(context)).rules.timezone
-    await reply(update, texts.help_text(now_utc(context).astimezone(tz).date()))
+    admin = services(context).members.is_admin(user_id(update))
+    await reply(update, texts.help_text(now_utc(context).astimezone(tz).date(), admin))
 
 
 async def nothing_to_cancel(update: Update, context: Context) -> None:

@@ -7,21 +7,25 @@ as in tests/engine/harness.py: the test runs in real time against real HTTP.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from booking.events import ProgressEvent
 from booking.members import MemberService
 from booking.run import Policy
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter
 from booking.timebase import SystemClock
+from booking.watch import CancellationWatch, WatchPolicy
+from booking.weekly import WeeklyPlanner
 from bot.application import BotRunner, BotServices, build_application
 from sim.botapi import CallbackAnswer, MessageRecord, Revision, RunningBotApi, start_botapi
 from sim.club.config import ClubConfig
@@ -42,6 +46,33 @@ POLICY = Policy(
     backoff_first_s=0.05,
     backoff_max_s=0.2,
 )
+#: a watched day is read every 0.2 s, so a freed court is booked within the test's patience
+WATCH_POLICY = WatchPolicy(interval_s=0.2, jitter=0.1)
+
+
+class EventLog:
+    """Every engine event since the world started, to wait on without polling (e.g. for the weekly
+    planner's next week, which no message announces)."""
+
+    def __init__(self) -> None:
+        self.events: list[ProgressEvent] = []
+        self._new = asyncio.Event()
+
+    def record(self, event: ProgressEvent) -> None:
+        self.events.append(event)
+        self._new.set()
+
+    async def wait_for(
+        self, predicate: Callable[[ProgressEvent], bool], within: float = 5.0
+    ) -> ProgressEvent:
+        """The first event (so far or to come) that matches."""
+        async with asyncio.timeout(within):
+            while True:
+                found = next((e for e in self.events if predicate(e)), None)
+                if found is not None:
+                    return found
+                self._new.clear()
+                await self._new.wait()
 
 
 @dataclass
@@ -51,9 +82,15 @@ class BotWorld:
     storage: Storage
     booking: BookingService
     members: MemberService
+    weekly: WeeklyPlanner
+    watch: CancellationWatch
     runner: BotRunner
     clock: SystemClock
     data_dir: Path
+    events: EventLog = field(default_factory=EventLog)
+
+    def services(self) -> BotServices:
+        return BotServices(self.booking, self.members, self.storage.progress, self.weekly, self.watch)
 
     def today(self) -> date:
         """The club's date on the world's clock."""
@@ -130,18 +167,28 @@ async def bot_world(
         policy=POLICY,
     )
     members = MemberService(storage, booking, allowed, admins)
+    weekly = WeeklyPlanner(booking)
+    watch = CancellationWatch(booking, WATCH_POLICY)
     api = await start_botapi()
     for user_id, name in NAMES.items():
         api.add_user(user_id, name)
-    application = build_application(BotServices(booking, members, storage.progress), api.token, api.url)
-    world = BotWorld(api, club, storage, booking, members, BotRunner(application), clock, tmp_path)
+    services = BotServices(booking, members, storage.progress, weekly, watch)
+    application = build_application(services, api.token, api.url)
+    world = BotWorld(
+        api, club, storage, booking, members, weekly, watch, BotRunner(application), clock, tmp_path
+    )
+    booking.bus.listen(world.events.record)
     try:
         await booking.start()
+        await weekly.start()
+        await watch.start()
         await world.runner.start()
         await api.wait_for_poll()
         yield world
     finally:
         await world.runner.stop()  # the one running now: a test may restart the bot
+        await watch.stop()
+        await weekly.stop()
         await booking.stop()
         await api.stop()
         await storage.close()

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from booking.models import Access
 from bot import texts
-from bot.application import BotRunner, BotServices, build_application
+from bot.application import BotRunner, build_application
 from tests.bot.conftest import ADMIN, ALICE, BOB, STRANGER, BotWorld, bot_world, days_ahead, logged_in
 
 
 async def test_the_command_menu_is_set(world: BotWorld) -> None:
     names = [command["command"] for command in world.api.commands()]
-    assert names == ["start", "book", "bookings", "login", "logout", "cancel", "help"]
+    assert names == ["start", "book", "bookings", "weekly", "login", "logout", "cancel", "help"]  # no /stats
 
 
 async def test_a_denied_stranger_is_told_and_stays_out(world: BotWorld) -> None:
@@ -117,8 +117,7 @@ async def test_progress_edits_survive_a_restart(world: BotWorld) -> None:
     await world.press(BOB, summary, "⏰ Schedule", expect="Scheduled for")
     [request] = await world.booking.requests(BOB)
     await world.runner.stop()
-    services = BotServices(world.booking, world.members, world.storage.progress)
-    world.runner = BotRunner(build_application(services, world.api.token, world.api.url))
+    world.runner = BotRunner(build_application(world.services(), world.api.token, world.api.url))
     await world.runner.start()
     await world.booking.cancel(BOB, request.id or 0)
     await world.shows(summary, "Cancelled; nothing will be booked")
