@@ -14,6 +14,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
+from booking.models import BookingRequest
 from booking.service import NotLoggedIn
 from booking.sites.errors import SiteError
 from booking.validation import RequestInvalid
@@ -249,14 +250,12 @@ async def abort(update: Update, context: Context) -> int | None:
 
 async def submit(update: Update, context: Context) -> int | None:
     """Book now / Schedule: hand the request to the engine; this message then shows its progress."""
-    if (flow := await _flow(update, context)) is None:
+    if (pressed := await _pressed_submit(update, context)) is None:
         return None
-    query, _, draft = flow
-    await query.answer(texts.SENDING)
-    booking = services(context).booking
-    assert draft.day is not None and draft.duration_min is not None and draft.message_id is not None
+    query, draft = pressed
+    assert draft.day is not None and draft.duration_min is not None
     try:
-        request = await booking.submit(
+        request = await services(context).booking.submit(
             user_id(update),
             draft.day,
             tuple(draft.times),
@@ -267,28 +266,18 @@ async def submit(update: Update, context: Context) -> int | None:
     except (RequestInvalid, NotLoggedIn, SiteError) as error:
         await _show_problem(query, context, draft, error)
         return None
-    context.user_data.pop(DRAFT, None)
-    chat = update.effective_chat
-    assert chat is not None
-    await notifier(context).track(request, chat.id, draft.message_id)
-    return ConversationHandler.END
+    return await _follow(update, context, draft, request)
 
 
 async def make_weekly(update: Update, context: Context) -> int | None:
     """🔁 Every <weekday>: the draft as a weekly series; this message then follows its first week."""
-    if (flow := await _flow(update, context)) is None:
+    if (pressed := await _pressed_submit(update, context)) is None:
         return None
-    query, _, draft = flow
-    await query.answer(texts.SENDING)
-    svc, member_id = services(context), user_id(update)
-    assert draft.day is not None and draft.duration_min is not None and draft.message_id is not None
-    if not await svc.members.has_login(member_id):
-        # Asked first: the planner stores the series before submitting its first week, which needs it.
-        await _show_problem(query, context, draft, NotLoggedIn())
-        return None
+    query, draft = pressed
+    assert draft.day is not None and draft.duration_min is not None
     try:
-        series, first = await svc.weekly.create(
-            member_id,
+        series, first = await services(context).weekly.create(
+            user_id(update),
             draft.day.weekday(),
             tuple(draft.times),
             draft.duration_min,
@@ -298,14 +287,33 @@ async def make_weekly(update: Update, context: Context) -> int | None:
     except (RequestInvalid, NotLoggedIn, SiteError) as error:
         await _show_problem(query, context, draft, error)
         return None
+    return await _follow(update, context, draft, first, intro=texts.series_set_up(series))
+
+
+async def _pressed_submit(update: Update, context: Context) -> tuple[CallbackQuery, BookingDraft] | None:
+    """The summary's press, answered at once: what follows waits on the club."""
+    if (flow := await _flow(update, context)) is None:
+        return None
+    query, _, draft = flow
+    await query.answer(texts.SENDING)
+    return query, draft
+
+
+async def _follow(
+    update: Update,
+    context: Context,
+    draft: BookingDraft,
+    request: BookingRequest | None,
+    intro: str | None = None,
+) -> int:
+    """The form is done: its message now shows the request's progress (or, with none yet, the intro)."""
     context.user_data.pop(DRAFT, None)
     chat = update.effective_chat
-    assert chat is not None
-    if first is None:
-        text = f"{texts.series_set_up(series)}\n{texts.SERIES_FIRST_LATER}"
-        await edit(context, chat.id, draft.message_id, text)
+    assert chat is not None and draft.message_id is not None
+    if request is None:
+        await edit(context, chat.id, draft.message_id, f"{intro}\n{texts.SERIES_FIRST_LATER}")
     else:
-        await notifier(context).track(first, chat.id, draft.message_id, intro=texts.series_set_up(series))
+        await notifier(context).track(request, chat.id, draft.message_id, intro=intro)
     return ConversationHandler.END
 
 
