@@ -104,7 +104,7 @@ async def start_courtbot(
     booking.bus.listen(metrics.observe)
     booking.bus.listen(logs.log_event)
     weekly = WeeklyPlanner(booking)
-    watch = CancellationWatch(booking, WatchPolicy(interval_s=settings.watch_interval_s))
+    watch = CancellationWatch(booking, WatchPolicy(interval_s=settings.watch_interval_seconds))
     restored = await booking.start()
     log.info("restored %d open request(s) from the database", restored)
     await weekly.start()

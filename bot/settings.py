@@ -49,7 +49,7 @@ class Settings:
     log_format: str
     retention_days: int
     playground_port: int
-    watch_interval_s: float
+    watch_interval_seconds: float
     night_check_hours: float
 
     def masked(self) -> dict[str, str]:
@@ -108,7 +108,9 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         log_format=_choice("LOG_FORMAT", get("LOG_FORMAT") or "text", ("text", "json")),
         retention_days=_retention(get("RETENTION_DAYS") or "90"),
         playground_port=_port("PLAYGROUND_PORT", get("PLAYGROUND_PORT") or "8000", any_free=True),
-        watch_interval_s=_number("WATCH_INTERVAL_SECONDS", get("WATCH_INTERVAL_SECONDS") or "60", 5, 3600),
+        watch_interval_seconds=_number(
+            "WATCH_INTERVAL_SECONDS", get("WATCH_INTERVAL_SECONDS") or "60", 5, 3600
+        ),
         night_check_hours=_number("NIGHT_CHECK_HOURS", get("NIGHT_CHECK_HOURS") or "12", 0, 72),
     )
 

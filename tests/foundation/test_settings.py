@@ -115,3 +115,9 @@ def test_each_bad_value_is_one_clear_line(name: str, value: str, says: str) -> N
     assert message.startswith(f"{name}: ")
     assert says in message
     assert "\n" not in message
+
+
+def test_check_names_every_setting_as_the_environment_spells_it() -> None:
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    listed = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
+    assert set(_load().masked()) == listed
