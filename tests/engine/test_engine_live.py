@@ -93,8 +93,12 @@ async def test_a_rival_5ms_after_release_takes_the_first_choice_before_our_commi
         request = await w.service.submit(member, SLOT_DAY, (time(18),), 60, (2, 1))
         done = await w.finished(request.id)
         assert (done.status, done.booked_court) == (RequestStatus.BOOKED, 1), done.reason
-        arrivals = [(a.step, a.court_id, a.outcome) for a in w.arrivals("alice")]
-        assert arrivals[:2] == [("prepare", SITE_ID[2], "ok"), ("commit", SITE_ID[2], "taken")]
+        outcomes = [a.outcome for a in await w.storage.attempts.for_request(request.id)]
+        assert outcomes == [AttemptOutcome.TAKEN, AttemptOutcome.BOOKED]
+        # Normally our hold lands first and the commit finds the court taken; on a loaded machine the
+        # booking form itself may already say so - the fallback is the same.
+        first_choice = [(a.step, a.outcome) for a in w.arrivals("alice") if a.court_id == SITE_ID[2]]
+        assert first_choice in ([("prepare", "ok"), ("commit", "taken")], [("prepare", "taken")])
         assert [b.member for b in w.bookings() if b.slot.court_id == SITE_ID[2]] == ["rival"]
 
 
