@@ -68,7 +68,7 @@ ARGS: dict[Action, tuple[Arg, ...]] = {
     Action.CANCEL_REQUEST: (Arg.NUMBER,),
     Action.CANCEL_BOOKING: (Arg.REFERENCE,),
     Action.CONFIRM_CANCEL_BOOKING: (Arg.REFERENCE,),
-    Action.WATCH: (Arg.NUMBER,),
+    Action.WATCH: (Arg.NUMBER, Arg.NUMBER),  # request id, minutes before the slot to stop watching
     Action.PAUSE_SERIES: (Arg.NUMBER,),
     Action.RESUME_SERIES: (Arg.NUMBER,),
     # the series, and the date its button showed: a stale press skips no other week

@@ -125,6 +125,10 @@ def summary(
     return InlineKeyboardMarkup(keyboard)
 
 
+#: when a watch may stop, in minutes before the slot: the default first
+WATCH_STOPS_MIN = (120, 30, 24 * 60)
+
+
 # -- progress and /bookings -----------------------------------------------------------------------------
 
 
@@ -134,7 +138,14 @@ def stop_request(request_id: int, *, watching: bool = False) -> InlineKeyboardMa
 
 
 def watch(request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(texts.WATCH_BUTTON, Action.WATCH, request_id)]])
+    """Watch for a cancellation, stopping when the member picks; the default (first) is 2 h before."""
+    first, *others = WATCH_STOPS_MIN
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.WATCH_BUTTON, Action.WATCH, request_id, first)],
+            [button(texts.watch_until_button(m), Action.WATCH, request_id, m) for m in others],
+        ]
+    )
 
 
 def bookings(

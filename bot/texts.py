@@ -318,7 +318,17 @@ def oneline_problem(error: OneLineError, today: date) -> str:
 
 STOP_REQUEST_BUTTON = "✖ Cancel this request"
 STOP_WATCHING_BUTTON = "✖ Stop watching"
-WATCH_BUTTON = "👀 Watch for a cancellation"
+WATCH_BUTTON = "👀 Watch for a cancellation (until 2 h before)"
+
+
+def watch_until_button(minutes_before: int) -> str:
+    """Another time to stop watching, as a button."""
+    if minutes_before % (24 * 60) == 0:
+        days = minutes_before // (24 * 60)
+        return f"👀 …until {days} day{'s' if days > 1 else ''} before"
+    if minutes_before % 60 == 0:
+        return f"👀 …until {minutes_before // 60} h before"
+    return f"👀 …until {minutes_before} min before"
 
 
 def progress_header(request: BookingRequest) -> str:

@@ -1,15 +1,18 @@
 """The "👀 Watch for a cancellation" button under an all-taken failure notice.
 
-Pressing it turns the failed request into a watch (until its default deadline); the request's progress
+Pressing it turns the failed request into a watch (until the deadline the member picked); the request's progress
 message then shows the watch through the engine's events, and a court that frees up is booked and told
 like any other booking. Stopping is cancelling the request (/bookings, or its progress message).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from telegram import Message, Update
 
 from booking.models import RequestStatus
+from booking.release import to_utc
 from booking.service import NotFound
 from booking.validation import RequestInvalid
 from bot import texts
@@ -35,9 +38,11 @@ async def start(update: Update, context: Context) -> None:
     if request.status is not RequestStatus.FAILED:
         await query.answer(texts.NOT_WATCHABLE)
         return
+    starts = to_utc(datetime.combine(request.day, min(request.times)), tz)
+    until = starts - timedelta(minutes=pressed.int_arg(1))
     try:
-        watched = await svc.watch.watch(member_id, request.id or 0)
-    except RequestInvalid:  # a failed request is refused only when its default deadline has passed
+        watched = await svc.watch.watch(member_id, request.id or 0, until)
+    except RequestInvalid:  # a failed request is refused only when its deadline has passed
         await query.answer(texts.TOO_LATE_TO_WATCH, show_alert=True)
         return
     assert watched.watch_until is not None

@@ -3,7 +3,8 @@ a freed court is booked and told as usual, and /bookings (or the progress messag
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from booking.models import RequestStatus
 from bot import texts
@@ -68,7 +69,17 @@ async def test_watching_is_listed_and_stopped_from_bookings(world: BotWorld) -> 
 async def test_only_the_member_can_watch_their_request(world: BotWorld) -> None:
     _, _, _, notice = await _all_taken(world)
     bobs = await world.say(BOB, "/help", expect="what I can do")
-    query_id = world.api.press_button(BOB, bobs.message_id, pack(Action.WATCH, 1), force=True)
+    query_id = world.api.press_button(BOB, bobs.message_id, pack(Action.WATCH, 1, 120), force=True)
     assert (await world.api.wait_for_answer(query_id)).text == texts.NOT_YOURS
     assert (await world.booking.get(ALICE, 1)).status is RequestStatus.FAILED
     assert button_data(notice, texts.WATCH_BUTTON)
+
+
+async def test_the_member_picks_when_watching_stops(world: BotWorld) -> None:
+    day, _, _, notice = await _all_taken(world)
+    answer = await world.press(ALICE, notice, texts.watch_until_button(30))
+    assert answer.text == f"Watching until {day:%a} 17:30 — I'll book the moment a court frees up"
+    [request] = await world.booking.requests(ALICE)
+    assert request.status is RequestStatus.WATCHING
+    starts = datetime.combine(day, time(18), tzinfo=ZoneInfo("Europe/London"))
+    assert request.watch_until == starts - timedelta(minutes=30)
