@@ -8,10 +8,8 @@ Every decision takes `now`, the server-clock instant the request arrived.
 from __future__ import annotations
 
 import datetime as dt
-import random
 import re
 import secrets
-import time
 from collections import Counter
 from collections.abc import Mapping
 
@@ -19,6 +17,7 @@ from booking.release import to_utc
 from sim.club.config import ClubConfig, Rival, parse_day, parse_hhmm
 from sim.club.model import Arrival, Booking, Cell, Grid, Hold, Refusal, Slot, invalid
 from sim.club.sessions import SessionStore
+from sim.siteclock import SiteClock
 
 RIVAL = "rival"
 #: how far from today (in days) the calendar reaches; keeps date arithmetic far from datetime's limits
@@ -42,9 +41,11 @@ def _human_day(d: dt.date) -> str:
     return f"{d:%A} {d.day} {d:%B %Y}"
 
 
-class ClubState:
+class ClubState(SiteClock):
+    config: ClubConfig
+
     def __init__(self, config: ClubConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.sessions = SessionStore()
         self._bookings: dict[str, Booking] = {}
         self._holds: dict[str, Hold] = {}
@@ -52,25 +53,8 @@ class ClubState:
         #: requests per path (all but /_sim/), so tests can tell how politely a client polls
         self.hits: Counter[str] = Counter()
         self._settled: set[Rival] = set()
-        self._rng = random.Random(config.seed)
-        self._rng_seed = config.seed
 
     # The clock and club time
-
-    def now(self) -> float:
-        """The server clock: what every decision and the Date header use."""
-        return time.time() + self.config.clock_offset_s
-
-    @property
-    def rng(self) -> random.Random:
-        """The fault dice, reseeded whenever `config.seed` changes so runs are reproducible."""
-        if self._rng_seed != self.config.seed:
-            self._rng = random.Random(self.config.seed)
-            self._rng_seed = self.config.seed
-        return self._rng
-
-    def today(self, now: float) -> dt.date:
-        return dt.datetime.fromtimestamp(now, self.config.zone).date()
 
     def slot_starts(self) -> list[dt.time]:
         cfg = self.config
@@ -323,5 +307,4 @@ class ClubState:
         self._arrivals.clear()
         self.hits.clear()
         self._settled.clear()
-        self._rng = random.Random(self.config.seed)
-        self._rng_seed = self.config.seed
+        self.reseed()

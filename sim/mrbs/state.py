@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import math
-import random
 import secrets
-import time
 from dataclasses import dataclass, field
 
 from booking.release import to_utc
 from sim.mrbs.config import MrbsConfig
+from sim.siteclock import SiteClock
 
 COOKIE = "MRBS_SESSID"
 KEY_COOKIE = "KEY_MRBS_SESSID"
@@ -120,32 +119,17 @@ def csrf_ok(session: Session, token: str | None) -> bool:
     return token is not None and hmac.compare_digest(session.csrf.encode(), token.encode())
 
 
-class MrbsState:
+class MrbsState(SiteClock):
+    config: MrbsConfig
+
     def __init__(self, config: MrbsConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.sessions = SessionStore()
         self._entries: dict[int, Entry] = {}
         self._next_id = 101
         self._arrivals: list[Arrival] = []
-        self._rng = random.Random(config.seed)
-        self._rng_seed = config.seed
 
     # The clock and club time
-
-    def now(self) -> float:
-        """The server clock: what every decision and the Date header use."""
-        return time.time() + self.config.clock_offset_s
-
-    @property
-    def rng(self) -> random.Random:
-        """The fault dice, reseeded whenever `config.seed` changes so runs are reproducible."""
-        if self._rng_seed != self.config.seed:
-            self._rng = random.Random(self.config.seed)
-            self._rng_seed = self.config.seed
-        return self._rng
-
-    def today(self, now: float) -> dt.date:
-        return dt.datetime.fromtimestamp(now, self.config.zone).date()
 
     def instant(self, day: dt.date, seconds: int) -> int:
         """MRBS's mktime(0, 0, seconds, month, day, year): nominal seconds after local midnight."""
@@ -299,5 +283,4 @@ class MrbsState:
         """Forget entries and arrivals and reseed the fault dice; sessions stay."""
         self._entries.clear()
         self._arrivals.clear()
-        self._rng = random.Random(self.config.seed)
-        self._rng_seed = self.config.seed
+        self.reseed()
