@@ -1,6 +1,6 @@
 """The stand-in's HTTP face: MRBS 1.12's pages, its two session cookies, the Date header and the faults.
 
-Behaviours worth knowing (all MRBS's own, see /work/shared/platforms/mrbs.md): a bad CSRF token logs the
+Behaviours worth knowing (all MRBS's own, see docs/platforms/mrbs.md): a bad CSRF token logs the
 session off and answers "Your session has expired." with 200; a booking that MRBS accepts answers 302 to
 the day view, one it refuses answers 200 with the "Scheduling Conflict" page; a booking form without a
 readable date answers 302 too, having booked nothing.
@@ -207,6 +207,21 @@ def _area(request: web.Request) -> int:
     return asked if asked in areas else next(iter(areas))
 
 
+def _shown_area(request: web.Request) -> int:
+    """The area a view shows: the one asked for even if it does not exist (a view of no rooms)."""
+    asked = _int(_param(request, "area"))
+    return asked if asked is not None and asked > 0 else _area(request)
+
+
+def _login_wall(request: web.Request, *, always: bool = False) -> web.Response | None:
+    """MRBS's checkAuthorised(): the login form for a logged-out visitor where the page needs a login
+    (search.php always; every page once the club sets $auth['deny_public_access'])."""
+    session = _session(request)
+    if session.username is not None or not (always or _state(request).config.deny_public_access):
+        return None
+    return _html(pages.login_page(_lang(request), session, target=request.path.lstrip("/") or "index.php"))
+
+
 def _slot_of(request: web.Request) -> tuple[int | None, int | None, int | None]:
     """(room, start, end) a booking form names, rounded to slots, or Nones where it does not."""
     state = _state(request)
@@ -241,7 +256,10 @@ def _return_page(returl: str | None) -> str:
 async def _index(request: web.Request) -> web.StreamResponse:
     state = _state(request)
     session = _session(request)
-    area_id, day, lang = _area(request), _page_day(request), _lang(request)
+    wall = _login_wall(request)
+    if wall is not None:
+        return wall
+    area_id, day, lang = _shown_area(request), _page_day(request), _lang(request)
     if request.query.get("refresh"):
         return _html(pages.day_refresh(state, area_id, day, session, lang))
     return _html(pages.day_page(state, area_id, day, session, lang))
@@ -345,7 +363,17 @@ async def _post_booking(request: web.Request) -> web.StreamResponse:
         # MRBS under a multi-worker server: nothing stops a second request passing the same check meanwhile.
         await asyncio.sleep(cfg.race_window_ms / 1000)
     description = (_field(request, "description") or "").strip()
-    state.store(username, room, start, end, name, description, now)
+    confirmed = (_field(request, "confirmed") or "") not in ("", "0")  # PHP's truthiness
+    state.store(
+        username,
+        room,
+        start,
+        end,
+        name,
+        description,
+        now,
+        tentative=cfg.confirmation_enabled and not confirmed,
+    )
     _record(request, username, "booked", slot)
     if cfg.commit_store_then_fail > 0:
         cfg.commit_store_then_fail -= 1
@@ -363,6 +391,9 @@ def _day_vars(day: dt.date, area: int | None, room: int) -> dict[str, object]:
 async def _search(request: web.Request) -> web.StreamResponse:
     state = _state(request)
     session = _session(request)
+    wall = _login_wall(request, always=True)  # it shows usernames: MRBS asks for a login first
+    if wall is not None:
+        return wall
     if request.method == "POST":
         refused = _token_refused(request)
         if refused is not None:
@@ -386,7 +417,7 @@ async def _post_delete(request: web.Request) -> web.StreamResponse:
     if session.username is None:
         return _html(pages.login_page(lang, session))
     entry_id = _int(_field(request, "id"))
-    if entry_id is None or not state.delete_own(session.username, entry_id):
+    if entry_id is None or not state.delete(session.username, entry_id):
         return _html(pages.access_denied_page(lang, session))
     returl = _field(request, "returl") or ""
     query = urlsplit(returl).query
@@ -394,6 +425,9 @@ async def _post_delete(request: web.Request) -> web.StreamResponse:
 
 
 async def _view_entry(request: web.Request) -> web.StreamResponse:
+    wall = _login_wall(request, always=True)  # without anonymous booking MRBS asks for a login
+    if wall is not None:
+        return wall
     state = _state(request)
     entry_id = _int(request.query.get("id"))
     entry = state.entry(entry_id) if entry_id is not None else None

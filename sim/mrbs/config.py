@@ -1,6 +1,6 @@
 """Every rule and fault of the MRBS stand-in as one mutable settings object.
 
-The defaults are MRBS 1.12's as a tennis club sets it up (see /work/shared/platforms/mrbs.md): one area
+The defaults are MRBS 1.12's as a tennis club sets it up (see docs/platforms/mrbs.md): one area
 "Tennis" whose rooms are the courts, Europe/London, 60-minute slots 07:00-22:00, a rolling 7-day window
 measured to the booking's end, at most one booking per member per day in the area. The server reads the
 settings on every request, so a test may change a rule between two requests.
@@ -34,6 +34,11 @@ def _members() -> dict[str, str]:
     return {"alice": "alice-pass", "bob": "bob-pass", "carol": "carol-pass", "dave": "dave-pass"}
 
 
+def _display_names() -> dict[str, str]:
+    # MRBS's user form requires a display name, so on a real club's site nearly every member has one.
+    return {"alice": "Alice Archer", "bob": "Bob Baker", "carol": "Carol Clark", "dave": "Dave Dyer"}
+
+
 @dataclass
 class MrbsConfig:
     # Rules
@@ -48,7 +53,10 @@ class MrbsConfig:
     min_create_ahead_s: int = 0  # $min_create_ahead_secs: 0 refuses bookings that have started
     max_per_day: int | None = 1  # $max_per_day per user in the area; None: no limit
     members: dict[str, str] = field(default_factory=_members)  # username -> password (MRBS's user table)
-    display_names: dict[str, str] = field(default_factory=dict)  # username -> display name
+    display_names: dict[str, str] = field(default_factory=_display_names)  # username -> display name
+    admins: set[str] = field(default_factory=set)  # MRBS admins: they may edit every booking
+    deny_public_access: bool = False  # $auth['deny_public_access']: logged-out visitors see only the login
+    confirmation_enabled: bool = True  # $confirmation_enabled: a booking without confirmed=1 is tentative
     default_language: str = "en"  # without Accept-Language
     session_idle_s: float = 1440.0  # PHP's session.gc_maxlifetime
     search_page_size: int = 20  # $search["count"]
@@ -60,6 +68,9 @@ class MrbsConfig:
     error_rate: float = 0.0  # share of answers that are 500/502/503 (the request has no effect)
     commit_store_then_fail: int = 0  # store the next N bookings, then answer 500 instead of 302
     race_window_ms: float = 0.0  # > 0: no locking, two booking POSTs this close together both succeed
+    #: usernames whose entries search.php leaves out: a member's bookings that the club's search cannot
+    #: show (as a creator column misread once made them invisible to courtbot)
+    search_hides: set[str] = field(default_factory=set)
     seed: int = 0
 
     def __post_init__(self) -> None:

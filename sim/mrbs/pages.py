@@ -112,7 +112,9 @@ def day_refresh(state: MrbsState, area_id: int, day: dt.date, session: Session, 
 def day_table(state: MrbsState, area_id: int, day: dt.date, session: Session, lang: str) -> str:
     """thead and tbody of the day view, cell by cell as MRBS's cell_html() draws them."""
     cfg = state.config
-    area = cfg.areas[area_id]
+    area = cfg.areas.get(area_id)
+    if area is None:  # an area id the site does not have: MRBS shows a table of no rooms
+        return f"<tbody data-empty=1><tr><td><h1>{escape(texts.word(lang, 'no_rooms_for_area'))}</h1></td></tr></tbody>\n"
     rooms = list(area.rooms.items())
     slots = state.slots(day)
     entries = state.entries_between([room for room, _ in rooms], slots[0][0], slots[-1][1])
@@ -155,16 +157,15 @@ def day_table(state: MrbsState, area_id: int, day: dt.date, session: Session, la
                 )
             elif len(here) > 1:
                 row.append(
-                    f'<td class="booked multiply">{_bookings(here, ymd, area_id, session, False)}</td>\n'
+                    f'<td class="booked multiply">{_bookings(state, here, ymd, area_id, session)}</td>\n'
                 )
             elif i == 0 or column[i - 1] != here:  # the first slot of a run: the cell spans the run
                 span = 1
                 while i + span < len(column) and column[i + span] == here:
                     span += 1
                 rowspan = f' rowspan="{span}"' if span > 1 else ""
-                writable = here[0].create_by == session.username
                 row.append(
-                    f'<td class="booked"{rowspan}>{_bookings(here, ymd, area_id, session, writable)}</td>\n'
+                    f'<td class="booked"{rowspan}>{_bookings(state, here, ymd, area_id, session)}</td>\n'
                 )
         row.append("</tr>\n")
         rows.append("".join(row))
@@ -172,11 +173,17 @@ def day_table(state: MrbsState, area_id: int, day: dt.date, session: Session, la
 
 
 def _bookings(
-    entries: list[Entry], ymd: dict[str, int], area_id: int, session: Session, writable: bool
+    state: MrbsState, entries: list[Entry], ymd: dict[str, int], area_id: int, session: Session
 ) -> str:
+    """Each entry's div: `writable` where the viewer may edit it (an admin: every one), `tentative`
+    where it is not confirmed."""
     out = []
     for e in entries:
-        classes = "I booking writable" if writable else "I booking"
+        classes = " ".join(
+            ["I", "booking"]
+            + (["tentative"] if e.tentative else [])
+            + (["writable"] if state.may_edit(session.username, e) else [])
+        )
         link = _q(view="day", **ymd, area=area_id, id=e.id)
         out.append(
             f'<div class="{classes}"><a href="view_entry.php?{escape(link)}" title="{escape(e.description)}" '
@@ -371,9 +378,11 @@ def entry_page(state: MrbsState, lang: str, session: Session, entry: Entry | Non
         (w("end"), escape(f"{texts.clock(lang, end.time())} - {texts.long_date(lang, end.date())}")),
         (w("createdby"), escape(state.compound_name(entry.create_by))),
     )
+    if entry.tentative:
+        rows = (*rows, (w("status"), w("tentative")))
     table = "".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows)
     delete = ""
-    if session.username == entry.create_by:
+    if state.may_edit(session.username, entry):
         delete = (
             f'<form method="post" action="del_entry.php">{_csrf_input(session)}'
             f'<input type="hidden" name="id" value="{entry.id}"><input type="hidden" name="series" value="0">'

@@ -42,6 +42,7 @@ class Entry:
     name: str
     description: str
     created_at: float  # server clock
+    tentative: bool = False  # MRBS's STATUS_TENTATIVE: the club sees it marked "Tentative"
 
     def overlaps(self, room_id: int, start: int, end: int) -> bool:
         return self.room_id == room_id and self.start < end and start < self.end
@@ -180,7 +181,7 @@ class MrbsState(SiteClock):
         result = Check()
         if start - php_now < cfg.min_create_ahead_s:
             result.violations.append(Violation("min_create_time_before", cfg.min_create_ahead_s))
-        if php_now < self.release_at(start, end):
+        if self._too_far_ahead(start, end, php_now):
             code = "max_create_time_before_start" if cfg.measure_to_start else "max_create_time_before"
             result.violations.append(Violation(code, cfg.window_days * 86400))
         area_id = cfg.area_of(room_id)
@@ -200,10 +201,37 @@ class MrbsState(SiteClock):
         )
         return result
 
+    def _too_far_ahead(self, start: int, end: int, php_now: int) -> bool:
+        """MRBS's max_create_ahead test as its mrbsCheckPolicy() writes it, DST compensation included
+        (written out here rather than through our ReleaseRule, so the adapter's arithmetic is checked
+        against MRBS's own)."""
+        cfg = self.config
+        ahead = cfg.window_days * 86400
+        edge = start if cfg.measure_to_start else end
+        if cfg.opens_at is not None:  # $times_booking_opens: the edge moves to that time of its day
+            edge = int(
+                to_utc(dt.datetime.combine(self.local(edge).date(), cfg.opens_at), cfg.zone).timestamp()
+            )
+        return edge - php_now > ahead + self._offset(php_now) - self._offset(edge)
+
+    def _offset(self, instant: int) -> int:
+        offset = dt.datetime.fromtimestamp(instant, self.config.zone).utcoffset()
+        assert offset is not None
+        return int(offset.total_seconds())
+
     def store(
-        self, username: str, room_id: int, start: int, end: int, name: str, description: str, now: float
+        self,
+        username: str,
+        room_id: int,
+        start: int,
+        end: int,
+        name: str,
+        description: str,
+        now: float,
+        *,
+        tentative: bool = False,
     ) -> Entry:
-        entry = Entry(self._next_id, room_id, start, end, username, name, description, now)
+        entry = Entry(self._next_id, room_id, start, end, username, name, description, now, tentative)
         self._next_id += 1
         self._entries[entry.id] = entry
         return entry
@@ -217,10 +245,14 @@ class MrbsState(SiteClock):
     def entry(self, entry_id: int) -> Entry | None:
         return self._entries.get(entry_id)
 
-    def delete_own(self, username: str, entry_id: int) -> bool:
-        """del_entry.php for an ordinary user: only their own entries."""
+    def may_edit(self, username: str | None, entry: Entry) -> bool:
+        """MRBS's getWritable(): one's own entries, and every entry for an admin."""
+        return username is not None and (entry.create_by == username or username in self.config.admins)
+
+    def delete(self, username: str, entry_id: int) -> bool:
+        """del_entry.php: an entry the user may edit."""
         entry = self._entries.get(entry_id)
-        if entry is None or entry.create_by != username:
+        if entry is None or not self.may_edit(username, entry):
             return False
         del self._entries[entry_id]
         return True
@@ -233,14 +265,16 @@ class MrbsState(SiteClock):
             e
             for e in self._entries.values()
             if e.end > since
+            and e.create_by not in self.config.search_hides
             and any(needle in field_.casefold() for field_ in (e.create_by, e.name, e.description))
         ]
         return sorted(found, key=lambda e: (e.start, e.id))
 
     def compound_name(self, username: str) -> str:
-        """How MRBS shows a creator: "Display Name (username)" when the user has another display name."""
+        """How MRBS shows a creator (get_compound_name): "username (Display Name)" when the user has
+        another display name; its compound_name is '%1$s (%2$s)' in English and German alike."""
         display = self.config.display_names.get(username)
-        return f"{display} ({username})" if display and display != username else username
+        return f"{username} ({display})" if display and display != username else username
 
     def record_arrival(self, arrival: Arrival) -> None:
         self._arrivals.append(arrival)

@@ -23,6 +23,8 @@ VOCAB: dict[str, dict[str, str]] = {
             "You must set a brief description for the booking. Please go back and enter one."
         ),
         "no_rooms_selected": "You must select a room.",
+        "no_rooms_for_area": "No rooms defined for this area",
+        "tentative": "Tentative",
         "accessdenied": "Access Denied",
         "norights": "You do not have access rights to modify this item.",
         "please_login": "Please log in",
@@ -53,6 +55,7 @@ VOCAB: dict[str, dict[str, str]] = {
         "start_date": "Start date",
         "description": "Full description",
         "room": "Room",
+        "status": "Status",
         "start": "Start",
         "end": "End",
         "deleteentry": "Delete entry",
@@ -84,6 +87,8 @@ VOCAB: dict[str, dict[str, str]] = {
             "Bitte gehen Sie zurück und korrigieren Sie Ihre Eingabe."
         ),
         "no_rooms_selected": "Sie müssen einen Raum wählen.",
+        "no_rooms_for_area": "Der Bereich enthält keinen Raum",
+        "tentative": "vorläufig",
         "accessdenied": "Zugang verweigert",
         "norights": "Sie haben keine Berechtigung, diesen Eintrag zu ändern",
         "please_login": "Bitte anmelden",
@@ -114,6 +119,7 @@ VOCAB: dict[str, dict[str, str]] = {
         "start_date": "Anfangsdatum",
         "description": "Vollständige Beschreibung",
         "room": "Raum",
+        "status": "Status",
         "start": "Anfang",
         "end": "Ende",
         "deleteentry": "Eintrag löschen",

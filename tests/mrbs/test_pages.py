@@ -18,6 +18,7 @@ from booking.sites.errors import (
     InvalidRequest,
     LimitReached,
     LoginFailed,
+    LoginRequired,
     NotOpenYet,
     PageNotUnderstood,
     RefusedByClub,
@@ -82,13 +83,59 @@ def test_a_day_view_is_read_from_its_structure(lang: str) -> None:
     )
     assert view.first_slot_at == state.first_slot(DAY) and view.areas is None
     assert (view.username, view.csrf_token) == ("alice", re.search(r'content="([0-9a-f]{64})"', html)[1])
-    assert view.cells[(3, dt.time(18))] == "mine" and view.cells[(3, dt.time(19))] == "free"
+    assert view.cells[(3, dt.time(18))] == "booked" and view.cells[(3, dt.time(19))] == "free"
     assert [view.cells[(4, dt.time(h))] for h in (16, 17, 18, 19)] == ["free", "booked", "booked", "free"]
     assert view.cells[(6, dt.time(10))] == "booked" and len(view.cells) == 60
+    own = next(e for e in view.entries.values() if e.room_id == 3)
+    assert (own.start, own.minutes, own.writable) == (dt.time(18), 60, True)
     long = next(e for e in view.entries.values() if e.room_id == 4)
-    assert (long.start, long.minutes, long.mine) == (dt.time(17), 120, False)
+    assert (long.start, long.minutes, long.writable) == (dt.time(17), 120, False)
     shared = [e for e in view.entries.values() if e.room_id == 6]
-    assert len(shared) == 2 and {e.mine for e in shared} == {None}
+    assert len(shared) == 2 and {e.writable for e in shared} == {False}
+
+
+def test_an_admin_may_edit_every_booking_so_writable_is_on_all_of_them() -> None:
+    state, session = state_and_session()
+    state.config.admins.add("alice")
+    state.book("bob", 4, DAY, "17:00", 120)
+    view = pages.parse_day_view(render.day_page(state, 1, DAY, session, "en"), DAY, 1)
+    assert [e.writable for e in view.entries.values()] == [True]
+
+
+def test_an_area_without_rooms_is_named_as_such() -> None:
+    state, session = state_and_session()
+    with pytest.raises(pages.NoRooms, match="No rooms defined for this area"):
+        pages.parse_day_view(render.day_page(state, 9, DAY, session, "en"), DAY)
+
+
+def test_a_private_sites_login_form_asks_for_a_login_and_carries_its_token() -> None:
+    _, session = state_and_session(None)
+    html = render.login_page("en", session)
+    with pytest.raises(LoginRequired):
+        pages.parse_day_view(html, DAY)
+    assert pages.parse_csrf(html, "login") == session.csrf
+    with pytest.raises(SessionExpired):
+        pages.parse_search(html)
+
+
+@pytest.mark.parametrize(
+    ("shown", "username", "is_theirs"),
+    [
+        ("alice", "alice", True),
+        ("alice (Alice Archer)", "alice", True),
+        ("Alice (Alice Archer)", "alice", True),
+        ("alice (Ålice Ärcher)", "alice", True),
+        ("Alice Archer (alice)", "alice", False),  # a display name is never compared
+        ("malice (Malice)", "alice", False),
+        ("alice2 (Alice Two)", "alice", False),
+        ("bob (alice)", "alice", False),
+        ("alice (", "alice", False),
+    ],
+)
+def test_a_creator_is_compared_on_the_username_mrbs_shows_first(
+    shown: str, username: str, is_theirs: bool
+) -> None:
+    assert pages.is_creator(shown, username) is is_theirs
 
 
 def test_a_day_view_of_another_day_or_area_is_not_understood() -> None:
@@ -104,7 +151,7 @@ def test_search_results_and_nothing_found() -> None:
     found = pages.parse_search(
         render.search_page(state, "de", session, "alice", DAY, state.search("alice", DAY), 0)
     )
-    assert found.rows == (pages.SearchRow(entry.id, "alice", entry.start, 1, 3),)
+    assert found.rows == (pages.SearchRow(entry.id, "alice (Alice Archer)", entry.start, 1, 3),)
     empty = pages.parse_search(render.search_page(state, "en", session, "zed", DAY, [], 0))
     assert empty.rows == () and empty.username == "alice"
 

@@ -1,4 +1,4 @@
-"""The MRBS stand-in over raw HTTP: it must behave as MRBS 1.12 does (/work/shared/platforms/mrbs.md)."""
+"""The MRBS stand-in over raw HTTP: it must behave as MRBS 1.12 does (docs/platforms/mrbs.md)."""
 
 from __future__ import annotations
 
@@ -266,16 +266,18 @@ async def test_a_booking_without_a_description_is_invalid(browser: OpenBrowser) 
 async def test_search_lists_entries_with_their_creator_and_start(
     server: RunningMrbs, browser: OpenBrowser
 ) -> None:
-    server.config.display_names["alice"] = "Alice Archer"
     entry = server.state.book("alice", 3, DAY, "18:00")
     server.state.book("bob", 4, DAY, "09:00", name="Lesson with alice")
     server.state.book("alice", 3, TODAY - dt.timedelta(days=2), "18:00")
     page = browser()
     _, text, _ = await page.get("search.php", search_str="alice", from_date=TODAY.isoformat())
+    assert soup(text).select_one("form#logon") is not None, "search shows usernames: members only"
+    await page.login("bob")
+    _, text, _ = await page.get("search.php", search_str="alice", from_date=TODAY.isoformat())
     rows = soup(text).select("table#search_results tbody tr")
     assert len(rows) == 2, "a substring search from the date on"
     cells = rows[1].find_all("td")
-    assert cells[1].get_text(strip=True) == "Alice Archer (alice)"
+    assert cells[1].get_text(strip=True) == "alice (Alice Archer)", "MRBS writes the username first"
     assert cells[2].span["title"] == str(entry.start)
     assert f"id={entry.id}" in cells[0].a["href"] and "room=3" in cells[2].a["href"]
     _, text, _ = await page.get("search.php", search_str="nobody", from_date=TODAY.isoformat())
@@ -287,6 +289,7 @@ async def test_search_pages_through_many_results(server: RunningMrbs, browser: O
     for offset in range(5):
         server.state.book("alice", 3, DAY + dt.timedelta(days=offset), "18:00")
     page = browser()
+    await page.login("alice")
     _, text, _ = await page.get("search.php", search_str="alice", from_date=TODAY.isoformat())
     assert len(soup(text).select("table#search_results tbody tr")) == 2
     forms = soup(text).select("#record_nav form")
@@ -426,3 +429,55 @@ async def test_people_can_book_and_delete_from_the_pages(server: RunningMrbs, br
     delete = {i["name"]: i["value"] for i in soup(text).select('form[action="del_entry.php"] input[name]')}
     assert (await page.post("del_entry.php", delete, token=False))[0] == 302
     assert server.state.bookings() == []
+
+
+# As a real installation runs: tentative bookings, private sites, admins, areas without rooms
+
+
+async def test_a_booking_without_confirmed_is_tentative(server: RunningMrbs, browser: OpenBrowser) -> None:
+    page = browser()
+    await page.login("alice")
+    await page.book(3, DAY, dt.time(18))
+    await page.book(4, DAY + dt.timedelta(days=1), dt.time(18), confirmed="1")
+    tentative, confirmed = server.state.bookings()
+    assert (tentative.tentative, confirmed.tentative) == (True, False)
+    _, text, _ = await page.get("index.php", view="day", area=1, page_date=DAY.isoformat())
+    assert "tentative" in soup(text).select_one(f'a[data-id="{tentative.id}"]').parent["class"]
+
+
+async def test_a_private_site_shows_visitors_only_its_login_form(
+    server: RunningMrbs, browser: OpenBrowser
+) -> None:
+    server.config.deny_public_access = True
+    page = browser()
+    status, text, _ = await page.get("index.php", view="day", area=1, page_date=DAY.isoformat())
+    html = soup(text)
+    assert status == 200 and html.select_one("table#day_main") is None
+    assert html.select_one("form#logon input[name=password]") is not None and page.csrf
+    status, _, resp = await page.post(
+        "admin.php",
+        {"action": "SetName", "username": "alice", "password": "alice-pass", "target_url": "index.php"},
+    )
+    assert (status, resp.headers["Location"]) == (302, "index.php")
+    _, text, _ = await page.get("index.php", view="day", area=1, page_date=DAY.isoformat())
+    assert soup(text).select_one("table#day_main") is not None
+
+
+async def test_an_admin_may_edit_every_booking(server: RunningMrbs, browser: OpenBrowser) -> None:
+    server.config.admins.add("carol")
+    theirs = server.state.book("bob", 3, DAY, "18:00")
+    page = browser()
+    await page.login("carol")
+    _, text, _ = await page.get("index.php", view="day", area=1, page_date=DAY.isoformat())
+    assert "writable" in soup(text).select_one(f'a[data-id="{theirs.id}"]').parent["class"]
+    status, _, _ = await page.post(
+        "del_entry.php", {"id": str(theirs.id), "series": "0", "returl": "index.php"}
+    )
+    assert status == 302 and server.state.bookings() == []
+
+
+async def test_an_area_the_site_does_not_have_is_a_table_of_no_rooms(browser: OpenBrowser) -> None:
+    _, text, _ = await browser().get("index.php", view="day", area=9, page_date=DAY.isoformat())
+    table = soup(text).select_one("table#day_main")
+    assert table.thead is None and table.tbody["data-empty"] == "1"
+    assert table.get_text(strip=True) == "No rooms defined for this area"
