@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from booking.models import BookingRequest
@@ -60,6 +60,53 @@ def test_rolling_window_across_dst_keeps_wall_clock() -> None:
     assert rule.release_instant(date(2026, 4, 1), time(18), 60, LONDON) == datetime(
         2026, 3, 25, 19, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "minutes", "expected_utc"),
+    [
+        # ends at 01:00 on the spring-forward night, which clocks skip: MRBS takes that end as the
+        # instant the clocks jump (02:00 BST), so the booking opens a week earlier at 02:00 GMT
+        (date(2027, 3, 28), time(0, 55), 5, datetime(2027, 3, 21, 2, 0, tzinfo=UTC)),
+        # ends 01:05 BST; a week before, 01:05 is skipped: it opens when the clocks jump (02:00 BST)
+        (date(2027, 4, 4), time(1, 0), 5, datetime(2027, 3, 28, 1, 0, tzinfo=UTC)),
+        # a week after the autumn change: the first of the two 01:30s
+        (date(2026, 11, 1), time(0, 30), 60, datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+    ],
+)
+def test_rolling_window_next_to_the_skipped_hour_opens_as_mrbs_computes_it(
+    day: date, start: time, minutes: int, expected_utc: datetime
+) -> None:
+    assert ReleaseRule(WindowKind.ROLLING_END, 7).release_instant(day, start, minutes, LONDON) == expected_utc
+
+
+#: the days London's clocks change, and the weeks either side (where a 7-day window crosses them)
+_CHANGES = [date(2026, 3, 29), date(2026, 10, 25), date(2027, 3, 28), date(2027, 10, 31)]
+_NEAR_CHANGES = [d + timedelta(days=k) for d in _CHANGES for k in (-7, 0, 7)]
+
+
+@given(
+    st.sampled_from(_NEAR_CHANGES),
+    st.integers(0, 4 * 60 - 1).map(lambda m: time(m // 60, m % 60)),
+    st.sampled_from([5, 30, 60, 90]),
+    st.sampled_from([0, 1, 7, 14]),
+)
+@example(date(2027, 3, 28), time(0, 55), 5, 7)
+@example(date(2027, 4, 4), time(1, 0), 5, 7)
+def test_a_rolling_window_opens_at_the_first_second_mrbs_allows(
+    day: date, start: time, minutes: int, days: int
+) -> None:
+    """MRBS refuses while edge - now > window + (offset(now) - offset(edge)) (mrbsCheckPolicy, cross_dst)."""
+    edge = int(to_utc(datetime.combine(day, start) + timedelta(minutes=minutes), LONDON).timestamp())
+
+    def allowed(now: int) -> bool:
+        offset = lambda t: int(datetime.fromtimestamp(t, LONDON).utcoffset().total_seconds())  # noqa: E731
+        return edge - now <= days * 86400 + offset(now) - offset(edge)
+
+    rule = ReleaseRule(WindowKind.ROLLING_END, days)
+    opens = int(rule.release_instant(day, start, minutes, LONDON).timestamp())
+    assert allowed(opens)
+    assert not any(allowed(opens - k) for k in (1, 60, 1800, 3599, 3600, 3601, 7200))
 
 
 def test_gap_and_fold_times() -> None:
