@@ -25,6 +25,8 @@ class EventKind(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     WATCHING = "watching"  # watching for a cancellation until a deadline
+    #: unclear whether a booking landed; being checked (outcome STILL_UNCLEAR: for the admins too)
+    CHECKING = "checking"
     WARNING = "warning"  # the night-before check found something that would make the booking fail
 
     @property

@@ -42,6 +42,9 @@ class RequestStatus(StrEnum):
     SCHEDULED = "scheduled"
     RUNNING = "running"
     WATCHING = "watching"  # every choice was taken; waiting for a cancellation until watch_until
+    #: a booking request may have landed and the club's records could not tell: looked at again later,
+    #: and nothing more is sent for it meanwhile
+    CHECKING = "checking"
     BOOKED = "booked"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -53,6 +56,7 @@ class RequestStatus(StrEnum):
             RequestStatus.SCHEDULED,
             RequestStatus.RUNNING,
             RequestStatus.WATCHING,
+            RequestStatus.CHECKING,
         )
 
 
@@ -67,7 +71,7 @@ class AttemptOutcome(StrEnum):
     HOLD_EXPIRED = "hold-expired"
     SESSION_EXPIRED = "session-expired"
     UNAVAILABLE = "unavailable"  # 5xx / timeout: unknown until reconciled
-    NOT_UNDERSTOOD = "not-understood"
+    NOT_UNDERSTOOD = "not-understood"  # an answer we could not read: unknown until reconciled
     REFUSED = "refused"
     FOUND = "found"  # reconciliation found the booking on the site
     NOT_FOUND = "not-found"  # reconciliation found nothing: the attempt did not land

@@ -1,9 +1,10 @@
 """One booking request's run: warm up, fire at the corrected instant, retry, fall back, finish.
 
 Exactly-once rests on three habits: an attempt is written before its request leaves; any answer that
-leaves the outcome unknown (5xx, timeout, an unreadable page) is settled by reading the member's
-bookings on the site before anything is sent again; and a run always starts by settling attempts that
-an earlier, crashed run left unknown.
+leaves the outcome unknown (5xx, timeout, an unreadable page) is settled against the club's records
+(booking.settle) before anything is sent again, and an outcome that cannot be settled stops the run
+(the request waits, CHECKING, for a later look); and a run always starts by settling attempts that an
+earlier run left unknown.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from booking.club import ClubSource
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
 from booking.models import Attempt, AttemptOutcome, BookingRequest, Credentials, RequestStatus
+from booking.settle import Settlement, settle
 from booking.sites.base import ArmedPrepare, Booking, CellState, ClockSample, Prepared, SiteAdapter, Slot
 from booking.sites.errors import (
     HoldExpired,
@@ -43,6 +45,9 @@ log = logging.getLogger(__name__)
 AdapterFactory = Callable[[], SiteAdapter]
 #: the FAILED event's outcome when every choice was taken (the bot offers to watch for a cancellation)
 ALL_TAKEN = "all-taken"
+#: a CHECKING (or final FAILED) event's outcome when looking again has not settled a booking: the admins
+#: are told too, since only the club's own staff can see what its site would not show us
+STILL_UNCLEAR = "still-unclear"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,9 @@ class Policy:
     backoff_max_s: float = 5.0
     max_slow_checks: int = 5  # unclear outcomes in a row before we give up
     arm_lead_s: float = 1.0  # connect the pre-built first request this long before firing
+    recheck_first_s: float = 60.0  # look again at an unclear booking after this, doubling each time
+    recheck_max_s: float = 3600.0
+    alert_after_checks: int = 3  # looks that leave it unclear before the admins are told
 
 
 class RunFailed(Exception):
@@ -65,6 +73,11 @@ class RunFailed(Exception):
 
 class AllTaken(RunFailed):
     """Every choice was taken: the one failure that watching for a cancellation can still turn round."""
+
+
+class Unclear(Exception):
+    """A booking request may have landed and the club's records cannot tell: nothing more is sent for
+    the request until a later look settles it."""
 
 
 def _hm(value: time) -> str:
@@ -78,17 +91,6 @@ def _sentence(error: Exception) -> str:
 
 def describe(slot: Slot) -> str:
     return f"court {slot.court} at {_hm(slot.start)}"
-
-
-def matches(booking: Booking, request: BookingRequest) -> bool:
-    """Whether a booking on the site fulfils the request (used to settle unknown outcomes)."""
-    slot = booking.slot
-    return (
-        slot.day == request.day
-        and slot.start in request.times
-        and slot.duration_min == request.duration_min
-        and (not request.courts or slot.court in request.courts)
-    )
 
 
 class RequestRun:
@@ -128,6 +130,8 @@ class RequestRun:
         #: when the winning attempt left, if we fired at a release (for "booked N ms after 07:00")
         self._winning_sent_at: float | None = None
         self._fired_at_release = False
+        #: the run stopped on an outcome it could not settle; the service looks again later
+        self.unclear = False
 
     # -- events ---------------------------------------------------------------------------------------
 
@@ -149,13 +153,20 @@ class RequestRun:
         moved = await self._storage.requests.update(
             self.request_id,
             RequestStatus.RUNNING,
-            only_if=(RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.WATCHING),
+            only_if=(
+                RequestStatus.SCHEDULED,
+                RequestStatus.RUNNING,
+                RequestStatus.WATCHING,
+                RequestStatus.CHECKING,
+            ),
         )
         if not moved:
             return  # cancelled or finished meanwhile
         adapter = self._adapter_factory()
         try:
             booking = await self._run(adapter)
+        except Unclear as unclear:
+            await self._checking(str(unclear))
         except AllTaken as failure:
             await self._all_taken(str(failure))
         except RunFailed as failure:
@@ -191,6 +202,7 @@ class RequestRun:
         found = await self._settle_earlier_attempts(adapter)
         if found is not None:
             return found
+        await self._no_unclear_overlap()
         candidates = self._candidates()
         prepared: Prepared | None = None
         pending: Attempt | None = None
@@ -377,16 +389,19 @@ class RequestRun:
                 await asyncio.sleep(error.retry_after_s)
                 continue
             except (TemporarilyUnavailable, PageNotUnderstood) as error:
-                # The commit may have landed: look before sending anything again.
+                # The commit may have landed: settle it with the club before sending anything again.
                 outcome = (
                     AttemptOutcome.UNAVAILABLE
                     if isinstance(error, TemporarilyUnavailable)
                     else AttemptOutcome.NOT_UNDERSTOOD
                 )
                 await self._finish(attempt, outcome, str(error))
-                found = await self._look_for_booking(adapter)
-                if found is not None:
-                    return found
+                settled = await self._settle(adapter, [attempt])
+                if settled.booking is not None:
+                    return settled.booking
+                if slot in settled.taken:
+                    self._emit(EventKind.ATTEMPT, f"{describe(slot).capitalize()} was taken", outcome="taken")
+                    return None
                 unclear += 1
                 if isinstance(error, PageNotUnderstood) and unclear >= self._policy.max_slow_checks:
                     raise RunFailed(f"{_sentence(error)} Nothing was booked.") from None
@@ -426,27 +441,49 @@ class RequestRun:
 
     # -- settling unknown outcomes --------------------------------------------------------------------
 
-    async def _look_for_booking(self, adapter: SiteAdapter) -> Booking | None:
-        bookings = await self._transient(adapter.my_bookings)
-        for booking in bookings:
-            if matches(booking, self.request):
-                return booking
-        return None
-
-    async def _settle_earlier_attempts(self, adapter: SiteAdapter) -> Booking | None:
-        """A crashed run may have left attempts whose answer never came: ask the site before retrying."""
-        unknown = await self._storage.attempts.unresolved(self.request_id)
-        if not unknown:
-            return None
-        found = await self._look_for_booking(adapter)
+    async def _settle(self, adapter: SiteAdapter, unknown: list[Attempt]) -> Settlement:
+        """Settle attempts whose outcome is unknown against the club's records; raises Unclear (leaving
+        them unknown) when the club's records cannot tell."""
+        slots = [self._slot_of(attempt) for attempt in unknown]
+        settled = await self._transient(lambda: settle(adapter, self.request, slots))
+        if settled.unclear:
+            tried = ", ".join(describe(s) for s in slots)
+            log.warning("request %s: could not tell whether %s was booked", self.request_id, tried)
+            raise Unclear(
+                f"The club's answer for {tried} was unclear, and its records do not show whether it was "
+                "booked. I'm checking with the club and won't book anything else for this until I know."
+            )
+        found = settled.booking
         for attempt in unknown:
             if found is not None and (found.slot.court, found.slot.start) == (attempt.court, attempt.start):
                 await self._finish(attempt, AttemptOutcome.FOUND, ref=found.reference)
             else:
                 await self._finish(attempt, AttemptOutcome.NOT_FOUND)
+        return settled
+
+    def _slot_of(self, attempt: Attempt) -> Slot:
+        return Slot(attempt.court, self.request.day, attempt.start, self.request.duration_min)
+
+    async def _settle_earlier_attempts(self, adapter: SiteAdapter) -> Booking | None:
+        """An earlier run may have left attempts whose answer never came: ask the club before retrying."""
+        unknown = await self._storage.attempts.unresolved(self.request_id)
+        if not unknown:
+            return None
+        found = (await self._settle(adapter, unknown)).booking
         if found is not None:
             log.info("request %s: an earlier attempt had booked %s", self.request_id, found.reference)
         return found
+
+    async def _no_unclear_overlap(self) -> None:
+        """Another request of the member's that may have booked this time is still being checked: a
+        booking request now could make two."""
+        ours = self.request
+        for other in await self._storage.requests.for_member(ours.member_id, (RequestStatus.CHECKING,)):
+            if other.id != self.request_id and other.day == ours.day and _overlap(other, ours):
+                raise Unclear(
+                    "Another request of yours for this time is still being checked with the club; "
+                    "I'll try this one once I know what that one booked."
+                )
 
     # -- endings --------------------------------------------------------------------------------------
 
@@ -477,6 +514,11 @@ class RequestRun:
             after_release_ms=after_ms,
         )
 
+    async def _checking(self, reason: str) -> None:
+        self.unclear = True
+        await self._storage.requests.update(self.request_id, RequestStatus.CHECKING, reason=reason)
+        self._emit(EventKind.CHECKING, reason)
+
     async def _fail(self, reason: str, outcome: str | None = None) -> None:
         await self._storage.requests.update(self.request_id, RequestStatus.FAILED, reason=reason)
         self._emit(EventKind.FAILED, reason, outcome=outcome)
@@ -488,3 +530,19 @@ class RequestRun:
             self._emit(EventKind.RETRYING, "Someone else was faster; still watching for a cancellation")
             return
         await self._fail(reason, outcome=ALL_TAKEN)
+
+
+def _overlap(a: BookingRequest, b: BookingRequest) -> bool:
+    """Whether any slot the two requests could book overlaps in time (courts aside: one member, one
+    court at a time)."""
+
+    def span(t: time, minutes: int) -> tuple[int, int]:
+        start = t.hour * 60 + t.minute
+        return start, start + minutes
+
+    return any(
+        s1 < e2 and s2 < e1
+        for t1 in a.times
+        for t2 in b.times
+        for (s1, e1), (s2, e2) in [(span(t1, a.duration_min), span(t2, b.duration_min))]
+    )

@@ -20,6 +20,7 @@ Job = Callable[[int], Awaitable[None]]
 _EVERY = "every:"
 FIRE = "fire"  # a request's release-time run
 CHECK = "check"  # its night-before check
+RECHECK = "recheck"  # another look at a booking whose outcome is unclear
 
 
 class ReleaseScheduler:
@@ -59,7 +60,7 @@ class ReleaseScheduler:
     def unschedule(self, request_id: int) -> bool:
         """Drop every job of the request; whether it had a release-time run waiting."""
         had_fire = False
-        for kind in (FIRE, CHECK):
+        for kind in (FIRE, CHECK, RECHECK):
             try:
                 self._scheduler.remove_job(f"{kind}:{request_id}")
             except JobLookupError:

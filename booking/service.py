@@ -17,10 +17,10 @@ from booking.gate import FireGates
 from booking.models import BookingRequest, Credentials, RequestStatus
 from booking.nightcheck import night_before_problems
 from booking.release import ReleaseRule, WindowKind, to_utc
-from booking.run import AdapterFactory, Policy, RequestRun
-from booking.scheduler import CHECK, ReleaseScheduler
+from booking.run import STILL_UNCLEAR, AdapterFactory, Policy, RequestRun
+from booking.scheduler import CHECK, RECHECK, ReleaseScheduler
 from booking.sites.base import Booking, ClubRules, SiteAdapter
-from booking.sites.errors import SiteError
+from booking.sites.errors import LoginFailed, LoginRequired, SiteError
 from booking.timebase import Clock
 from booking.validation import DEFAULT_HORIZON_DAYS, RequestInvalid, release_of, validate
 from storage import Storage
@@ -28,7 +28,12 @@ from storage import Storage
 log = logging.getLogger(__name__)
 
 
-OPEN_STATUSES = (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.WATCHING)
+OPEN_STATUSES = (
+    RequestStatus.SCHEDULED,
+    RequestStatus.RUNNING,
+    RequestStatus.WATCHING,
+    RequestStatus.CHECKING,
+)
 #: a night-before check is only worth making this long before the release (time to fix what it finds)
 CHECK_USEFUL_S = 600.0
 
@@ -77,6 +82,7 @@ class BookingService:
         self._club: Club | None = None
         self._club_lock = asyncio.Lock()
         self._runs: dict[int, asyncio.Task[None]] = {}
+        self._looks: dict[int, int] = {}  # request id -> looks at its unclear booking so far
         self._member_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- life cycle -----------------------------------------------------------------------------------
@@ -96,11 +102,13 @@ class BookingService:
 
     async def restore(self) -> int:
         now = self.clock.now()
-        requests = await self.storage.requests.with_status((RequestStatus.SCHEDULED, RequestStatus.RUNNING))
+        requests = await self.storage.requests.with_status(
+            (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.CHECKING)
+        )
         for request in requests:
             assert request.id is not None
-            if request.status is RequestStatus.RUNNING:
-                self._launch(request)  # it starts by settling whatever the crashed run left unknown
+            if request.status in (RequestStatus.RUNNING, RequestStatus.CHECKING):
+                self._launch(request)  # it starts by settling whatever an earlier run left unknown
             elif request.release_at and request.release_at.timestamp() - self._policy.warmup_s > now:
                 self._schedule(request)
             elif await self._slot_still_ahead(request, now):
@@ -141,16 +149,38 @@ class BookingService:
     # -- the club -------------------------------------------------------------------------------------
 
     async def club(self) -> Club:
-        """The club's rules and courts, read once from the site (public pages, no login)."""
+        """The club's rules and courts, read once from the site: from its public pages, or logged in as
+        one of our members where the club shows nothing to visitors (a private site)."""
         async with self._club_lock:
             if self._club is None:
                 adapter = self._adapter_factory()
                 try:
-                    rules, courts = await adapter.rules(), await adapter.courts()
+                    try:
+                        self._club = await self._read_club(adapter)
+                    except LoginRequired:
+                        await self._log_in_as_a_member(adapter)
+                        self._club = await self._read_club(adapter)
                 finally:
                     await adapter.close()
-                self._club = Club(rules=self._overridden(rules), courts=courts)
             return self._club
+
+    async def _read_club(self, adapter: SiteAdapter) -> Club:
+        rules, courts = await adapter.rules(), await adapter.courts()
+        return Club(rules=self._overridden(rules), courts=courts)
+
+    async def _log_in_as_a_member(self, adapter: SiteAdapter) -> None:
+        for member_id in await self.storage.credentials.member_ids():
+            credentials = await self.storage.credentials.get(member_id)
+            if credentials is None:
+                continue
+            try:
+                await adapter.login(credentials.username, credentials.password)
+            except LoginFailed:
+                continue
+            return
+        raise LoginRequired(
+            "The club's site shows its courts only to its members: send /login first, then try again."
+        )
 
     def forget_club(self) -> None:
         """Read the club's rules afresh on next use (they changed, e.g. the playground's release)."""
@@ -170,10 +200,17 @@ class BookingService:
         return dataclasses.replace(rules, release=release)
 
     async def check_login(self, credentials: Credentials) -> None:
-        """Log in once to prove the credentials; raises LoginFailed or a site fault."""
+        """Log in once to prove the credentials; raises LoginFailed or a site fault. The first login
+        also reads the club's rules and courts, where a private site would not show them before."""
         adapter = self._adapter_factory()
         try:
             await adapter.login(credentials.username, credentials.password)
+            async with self._club_lock:
+                if self._club is None:
+                    try:
+                        self._club = await self._read_club(adapter)
+                    except SiteError as error:  # the login stands; the club is read again when needed
+                        log.info("club rules not read after a login (%s)", error)
         finally:
             await adapter.close()
 
@@ -335,9 +372,50 @@ class BookingService:
             policy=self._policy,
             member_lock=self._member_locks[request.member_id],
         )
-        task = asyncio.create_task(run.execute(), name=f"request-{request.id}")
+        task = asyncio.create_task(self._execute(run), name=f"request-{request.id}")
         self._runs[request.id] = task
         task.add_done_callback(lambda _: self._runs.pop(request.id or 0, None))
+
+    async def _execute(self, run: RequestRun) -> None:
+        await run.execute()
+        if run.unclear:
+            await self._look_again_later(run.request)
+        else:
+            self._looks.pop(run.request_id, None)
+
+    async def _look_again_later(self, request: BookingRequest) -> None:
+        """Another look at an unclear booking, ever less often; the admins hear when looking does not
+        settle it, and looking ends when the slot starts."""
+        assert request.id is not None
+        looks = self._looks[request.id] = self._looks.get(request.id, 0) + 1
+        now = self.clock.now()
+        club = await self.club()
+        starts = to_utc(datetime.combine(request.day, min(request.times)), club.rules.timezone).timestamp()
+        if now >= starts:
+            self._looks.pop(request.id, None)
+            reason = (
+                "I could not find out from the club whether it booked this: its records never showed "
+                "it either way. Please look on the club's site; the club's staff have been told."
+            )
+            if await self.storage.requests.update(
+                request.id, RequestStatus.FAILED, reason=reason, only_if=(RequestStatus.CHECKING,)
+            ):
+                self._publish(request, EventKind.FAILED, reason, outcome=STILL_UNCLEAR)
+            return
+        if looks == self._policy.alert_after_checks:
+            self._publish(
+                request,
+                EventKind.CHECKING,
+                f"Still unclear after {looks} looks at the club's records; I keep looking.",
+                outcome=STILL_UNCLEAR,
+            )
+        delay = min(self._policy.recheck_first_s * 2 ** (looks - 1), self._policy.recheck_max_s)
+        self._scheduler.schedule(request.id, min(now + delay, starts), self._look_due, kind=RECHECK)
+
+    async def _look_due(self, request_id: int) -> None:
+        request = await self.storage.requests.get(request_id)
+        if request is not None and request.status is RequestStatus.CHECKING:
+            self._launch(request)
 
     async def wait_for_runs(self) -> None:
         """Until no run is in flight (tests and graceful shutdown)."""
@@ -372,6 +450,11 @@ class BookingService:
         ):
             self._publish(request, EventKind.CANCELLED, "Stopped watching; nothing will be booked")
             return await self.get(member_id, request_id)
+        if request.status is RequestStatus.CHECKING:
+            raise RequestInvalid(
+                "I'm still checking with the club whether this was booked; once I know, you can cancel "
+                "the booking in /bookings."
+            )
         if request.status in (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.WATCHING):
             raise RequestInvalid(
                 "This request is being booked right now; cancel the booking once it has landed."

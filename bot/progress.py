@@ -26,7 +26,7 @@ from telegram.ext import ExtBot
 
 from booking.events import EventKind, ProgressEvent
 from booking.models import BookingRequest, RequestStatus
-from booking.run import ALL_TAKEN
+from booking.run import ALL_TAKEN, STILL_UNCLEAR
 from booking.service import BookingService, NotFound
 from bot import ics, keyboards, texts
 from bot.delivery import NO_RETRY_AFTER, retry_after_seconds
@@ -285,11 +285,13 @@ class ProgressNotifier:
         booking: BookingService,
         messages: ProgressMessageRepo,
         *,
+        admin_ids: frozenset[int] = frozenset(),
         min_interval_s: float = MIN_EDIT_INTERVAL_S,
     ) -> None:
         self._bot = bot
         self._booking = booking
         self._messages = messages
+        self._admin_ids = admin_ids
         self._min_interval_s = min_interval_s
         self._views: dict[int, ProgressView] = {}
         self._targets: dict[int, _Target] = {}
@@ -383,6 +385,11 @@ class ProgressNotifier:
         chat_id = target.chat_id if target is not None else event.member_id
         if event.kind is EventKind.WARNING:
             self._outbox(chat_id).notify(Notice(texts.warning_notice(view.request, event.text)))
+        if event.kind is EventKind.CHECKING and event.outcome != STILL_UNCLEAR:
+            self._outbox(chat_id).notify(Notice(texts.unclear_notice(view.request, event.text)))
+        if event.outcome == STILL_UNCLEAR:
+            for admin_id in self._admin_ids:
+                self._outbox(admin_id).notify(Notice(texts.unclear_admin_alert(view.request, event.text)))
         if event.kind.is_final:
             if event.kind is not EventKind.CANCELLED:
                 self._outbox(chat_id).notify(await self._final_notice(view.request, event))
@@ -401,6 +408,8 @@ class ProgressNotifier:
 
     async def _final_notice(self, request: BookingRequest, event: ProgressEvent) -> Notice:
         if event.kind is EventKind.FAILED:
+            if event.outcome == STILL_UNCLEAR:
+                return Notice(texts.unclear_notice(request, event.text, final=True))
             if event.outcome == ALL_TAKEN:
                 assert request.id is not None
                 text = texts.failed_notice(request, event.text, watchable=True)

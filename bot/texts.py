@@ -357,6 +357,7 @@ def progress_line(event: ProgressEvent, tz: ZoneInfo) -> str:
         EventKind.CANCELLED: "🚫",
         EventKind.WATCHING: "👀",
         EventKind.WARNING: "⚠️",
+        EventKind.CHECKING: "🔍",
     }
     text = event.text or kind.value
     if kind is EventKind.BOOKED and event.reference:
@@ -411,6 +412,24 @@ def warning_notice(request: BookingRequest, problem: str) -> str:
     return f"⚠️ About your booking for {day(request.day)} {hm(request.times[0])}: {problem}"
 
 
+def unclear_notice(request: BookingRequest, why: str, *, final: bool = False) -> str:
+    """`final`: courtbot has stopped looking (the slot has begun)."""
+    then = "" if final else "\nI'll tell you as soon as the club's records show it."
+    return (
+        f"🔍 Your booking for {day(request.day)} {times(request.times)} may or may not have gone through. "
+        f"{why}{then}"
+    )
+
+
+def unclear_admin_alert(request: BookingRequest, status: str) -> str:
+    """For the admins: a booking the club's site will not show either way needs a person's look."""
+    return (
+        f"⚠️ Admin: courtbot can't tell whether the club booked request #{request.id} (member "
+        f"{request.member_id}: {day(request.day)} {times(request.times)} · {courts(request.courts)}). "
+        f"{status} Please look at the club's bookings for that slot."
+    )
+
+
 # -- watching for a cancellation ------------------------------------------------------------------------
 
 NOT_WATCHABLE = "There's nothing left to watch for on this request; /bookings shows what you have."
@@ -461,6 +480,8 @@ def request_line(request: BookingRequest, tz: ZoneInfo) -> str:
     )
     if request.status is RequestStatus.RUNNING:
         return f"{what}: booking now…"
+    if request.status is RequestStatus.CHECKING:
+        return f"{what}: 🔍 checking with the club whether it was booked…"
     if request.status is RequestStatus.WATCHING and request.watch_until is not None:
         return f"{what}: 👀 watching for a cancellation until {clock(request.watch_until, tz)}"
     if request.release_at is not None:
@@ -577,6 +598,8 @@ def series_line(entry: SeriesEntry, today: date, tz: ZoneInfo) -> str:
         state = "⏸ Paused"
     elif waiting is not None and waiting.status is RequestStatus.RUNNING:
         state = f"Next: {day(waiting.day)}, booking now…"
+    elif waiting is not None and waiting.status is RequestStatus.CHECKING:
+        state = f"Next: {day(waiting.day)}, 🔍 checking with the club"
     elif waiting is not None and waiting.status is RequestStatus.WATCHING:
         state = f"Next: {day(waiting.day)}, 👀 watching for a cancellation"
     elif waiting is not None and waiting.release_at is not None:

@@ -36,6 +36,14 @@ class CredentialRepo:
             return None
         return Credentials(self._vault.decrypt(row[0]), self._vault.decrypt(row[1]))
 
+    async def member_ids(self) -> list[int]:
+        """The members with a login stored, most recently stored first."""
+        async with (
+            self._db.reading() as conn,
+            conn.execute("SELECT member_id FROM credentials ORDER BY updated_at DESC") as cursor,
+        ):
+            return [row[0] for row in await cursor.fetchall()]
+
     async def delete(self, member_id: int) -> bool:
         async with self._db.transaction() as conn:
             cursor = await conn.execute("DELETE FROM credentials WHERE member_id = ?", (member_id,))

@@ -228,9 +228,7 @@ class AttemptRepo:
             return [_attempt(row) for row in await cursor.fetchall()]
 
     async def unresolved(self, request_id: int) -> list[Attempt]:
-        """Attempts whose outcome is unknown: sent and never answered, or answered 5xx / timeout."""
-        return [
-            a
-            for a in await self.for_request(request_id)
-            if a.outcome in (AttemptOutcome.SENT, AttemptOutcome.UNAVAILABLE)
-        ]
+        """Attempts whose outcome is unknown: sent and never answered, answered 5xx / timeout, or
+        answered with a page we could not read - until settled as found or not found."""
+        unknown = (AttemptOutcome.SENT, AttemptOutcome.UNAVAILABLE, AttemptOutcome.NOT_UNDERSTOOD)
+        return [a for a in await self.for_request(request_id) if a.outcome in unknown]

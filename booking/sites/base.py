@@ -53,6 +53,9 @@ class CellState(StrEnum):
     FREE = "free"
     BOOKED = "booked"
     MINE = "mine"
+    #: booked, but whose the site does not let us tell: perhaps the member's own (settling an unclear
+    #: booking can only say "not ours" of FREE and BOOKED)
+    UNSURE = "unsure"
     CLOSED = "closed"  # outside hours, in the past, or not released yet
 
 

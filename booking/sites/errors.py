@@ -21,6 +21,10 @@ class SessionExpired(SiteError):
     """The site sent us back to its login page; logging in again fixes it."""
 
 
+class LoginRequired(SiteError):
+    """The club shows this only to members who are logged in (a private site): log in first."""
+
+
 class NotOpenYet(SiteError):
     def __init__(self, message: str, opens_at: datetime | None = None) -> None:
         super().__init__(message)

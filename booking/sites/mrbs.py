@@ -1,5 +1,5 @@
 """The MRBS adapter: MRBS 1.12 (Meeting Room Booking System) as tennis clubs run it, the area being the
-club's courts and its rooms the courts (what it does over HTTP: /work/shared/platforms/mrbs.md).
+club's courts and its rooms the courts (what it does over HTTP: docs/platforms/mrbs.md).
 
 One instance is one member's conversation: its own aiohttp session (MRBS's two session cookies live in
 its jar), CSRF token and keep-alive pool. Pages are read by `mrbs_pages`; this module adds HTTP, court
@@ -13,6 +13,10 @@ numbering, the club's rules and session recovery.
   MRBS also redirects, booking nothing, when it cannot read the form's date.
 - MRBS does not lock while booking, so a commit is never repeated here: after an unclear answer the
   engine reads `my_bookings` (search.php, filtered on the creator column) before anything is sent again.
+- "Mine" is decided by the creator (search.php), never by `writable`, which MRBS sets on every booking
+  an admin may edit. A booked cell that is writable but not found among ours is UNSURE.
+- A club may hide everything from logged-out visitors ($auth['deny_public_access']): logging in then
+  starts from the login form's token, and the courts and rules are read once logged in.
 - Session recovery as in the democlub adapter: a member page that shows us logged out raises
   SessionExpired; the adapter logs in again once and repeats the call once, except a commit.
 
@@ -25,6 +29,7 @@ default Europe/London), language (sent as Accept-Language), max_slots (2), max_p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +54,7 @@ from booking.sites.base import (
     SiteConfig,
     Slot,
 )
-from booking.sites.errors import InvalidRequest, PageNotUnderstood, SessionExpired
+from booking.sites.errors import InvalidRequest, LoginRequired, PageNotUnderstood, SessionExpired
 from booking.sites.http import Reply, date_probe, fetch
 from booking.sites.member import HttpMemberAdapter
 from booking.timebase import Clock
@@ -63,12 +68,7 @@ _REDIRECTS = (301, 302, 303)
 _PROBE_PATH = "images/check.png"
 #: how many pages of search results to follow at most (20 results a page by default)
 _MAX_SEARCH_PAGES = 25
-_STATES = {
-    "free": CellState.FREE,
-    "booked": CellState.BOOKED,
-    "mine": CellState.MINE,
-    "closed": CellState.CLOSED,
-}
+_STATES = {"free": CellState.FREE, "booked": CellState.BOOKED, "closed": CellState.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -188,15 +188,21 @@ class MrbsAdapter(HttpMemberAdapter):
         ours = {int(c.site_id): c.number for c in await self.courts()}
         rules = await self.rules()
         if self._credentials is None:
-            view = await self._day_view(day)
+            view, mine = await self._day_view(day), None
         else:
-            view = await self._member("day view", lambda: self._own_day_view(day))
+            view, mine = await self._member("day view", lambda: self._day_and_mine(day))
+        holders: dict[tuple[int, time], list[pages.EntryCover]] = {}
+        for entry in view.entries.values():
+            for start in _covered(entry, view.starts, view.resolution_s):
+                holders.setdefault((entry.room_id, start), []).append(entry)
         now = self._clock.now()
         cells: dict[tuple[int, time], CellState] = {}
         for (room, start), raw in view.cells.items():
             if room not in ours:
                 continue
             state = _STATES[raw]
+            if state is CellState.BOOKED and mine is not None:
+                state = _whose(holders.get((room, start), []), mine)
             begins = to_utc(datetime.combine(day, start), rules.timezone).timestamp()
             opens = rules.release.release_instant(day, start, rules.slot_minutes, rules.timezone).timestamp()
             # A past slot is closed whatever it shows; a free one not yet released cannot be booked either.
@@ -226,6 +232,7 @@ class MrbsAdapter(HttpMemberAdapter):
             "end_seconds": str(start + slot.duration_min * 60),
             "rooms[]": str(room),
             "type": "I",
+            "confirmed": "1",  # as the browser's form sends it; without it the entry is only tentative
             "rep_type": "0",
             "rep_id": "0",
             "edit_series": "0",
@@ -268,7 +275,8 @@ class MrbsAdapter(HttpMemberAdapter):
         creds = self._credentials
         assert creds is not None
         for attempt in (1, 2):
-            await self._day_view(self._today())  # starts the session and hands out its token
+            with contextlib.suppress(LoginRequired, SessionExpired):  # a private site: its login form
+                await self._day_view(self._today())  # starts the session and hands out its token
             form = {
                 "csrf_token": self._csrf or "",
                 "action": "SetName",
@@ -278,8 +286,11 @@ class MrbsAdapter(HttpMemberAdapter):
             }
             reply = await self._post("admin.php", form)
             if reply.status in _REDIRECTS:
-                view = await self._day_view(self._today())  # its courts are what booking needs next
-                if (view.username or "").casefold() != creds.username.casefold():
+                try:
+                    view = await self._day_view(self._today())  # its courts are what booking needs next
+                except (LoginRequired, SessionExpired):  # a private site still showing its login form
+                    view = None
+                if view is None or (view.username or "").casefold() != creds.username.casefold():
                     raise PageNotUnderstood(
                         "login", "the club's pages do not show you logged in after logging in"
                     )
@@ -305,6 +316,7 @@ class MrbsAdapter(HttpMemberAdapter):
             ) from None
 
     async def _find_booked(self, slot: Slot, room: int, reply: Reply) -> Booking:
+        """The entry MRBS redirected after: at the slot, and among the member's own by its creator."""
         page = "booking confirmation"
         location = reply.headers.get("Location", "")
         target = urlsplit(location)
@@ -318,28 +330,35 @@ class MrbsAdapter(HttpMemberAdapter):
             raise PageNotUnderstood(
                 page, f"the club answered with a redirect to {location[:80]!r}, not to the day"
             )
-        view = await self._own_day_view(slot.day)
-        here = [e for e in view.entries.values() if e.room_id == room and e.start == slot.start]
-        mine = [e for e in here if e.mine]
-        if len(mine) == 1 and mine[0].minutes == slot.duration_min:
-            return Booking(str(mine[0].entry_id), slot)
-        if any(e.mine is None for e in here):  # a double booking (MRBS does not lock): ask the search
-            ours = [b for b in await self._my_bookings() if b.slot == slot]
-            if len(ours) == 1:
-                return ours[0]
-        raise PageNotUnderstood(page, "the club redirected as after a booking, but the day does not show it")
+        view, mine = await self._day_and_mine(slot.day)
+        ours = [
+            e
+            for e in view.entries.values()
+            if e.room_id == room and e.start == slot.start and e.entry_id in mine
+        ]
+        if len(ours) == 1 and ours[0].minutes == slot.duration_min:
+            return Booking(str(ours[0].entry_id), slot)
+        raise PageNotUnderstood(
+            page, "the club redirected as after a booking, but the day shows no booking of yours there"
+        )
 
-    async def _my_bookings(self) -> list[Booking]:
+    async def _day_and_mine(self, day: date) -> tuple[pages.DayView, set[int]]:
+        """A day as the member sees it, and the ids of the member's own entries (by their creator)."""
+        view, rows = await asyncio.gather(self._own_day_view(day), self._my_rows())
+        return view, {row.entry_id for row in rows}
+
+    async def _my_rows(self) -> list[pages.SearchRow]:
         creds = self._credentials
         assert creds is not None
+        return [
+            row for row in await self._search(creds.username) if pages.is_creator(row.creator, creds.username)
+        ]
+
+    async def _my_bookings(self) -> list[Booking]:
         ours = {int(c.site_id): c.number for c in await self.courts()}
         zone = self._settings.timezone
         now = self._clock.now()
-        rows = [
-            row
-            for row in await self._search(creds.username)
-            if _is_creator(row.creator, creds.username) and row.room_id in ours and row.start > now
-        ]
+        rows = [row for row in await self._my_rows() if row.room_id in ours and row.start > now]
         by_day: dict[date, list[pages.SearchRow]] = {}
         for row in rows:
             by_day.setdefault(datetime.fromtimestamp(row.start, zone).date(), []).append(row)
@@ -390,11 +409,27 @@ class MrbsAdapter(HttpMemberAdapter):
     # -- the area and its day views ----------------------------------------------------------------------
 
     async def _day_view(self, day: date) -> pages.DayView:
-        """One day of our area (the site's default area until ours is known), remembering its layout."""
+        """One day of our area (the site's default area until ours is known), remembering its layout.
+
+        A private site's login form instead keeps its token (what logging in needs) and raises
+        LoginRequired, or SessionExpired once we had logged in.
+        """
         params = {"view": "day", "page_date": day.isoformat()}
         if self._area_id is not None:
             params["area"] = str(self._area_id)
-        view = self._parse(await self._get("index.php", params), lambda html: pages.parse_day_view(html, day))
+        reply = await self._get("index.php", params)
+        try:
+            view = self._parse(reply, lambda html: pages.parse_day_view(html, day))
+        except LoginRequired:
+            self._csrf = self._parse(reply, lambda html: pages.parse_csrf(html, "login"))
+            if self._logins:
+                raise SessionExpired("Your club session has expired; logging in again fixes it.") from None
+            raise
+        except pages.NoRooms as empty:
+            raise InvalidRequest(
+                f"The club's site has no courts in area {self._area_id}: it says “{empty}”. "
+                "Set MRBS_AREA to the id or name of the club's area of courts."
+            ) from None
         if self._area_id is None:
             self._area_id = self._choose_area(view)
             if self._area_id != view.area_id:
@@ -505,10 +540,20 @@ def _commit_form(data: Mapping[str, Any]) -> tuple[dict[str, str], int]:
     return dict(form), room
 
 
-def _is_creator(shown: str, username: str) -> bool:
-    """Whether search's creator column is `username`: MRBS shows the username, or "Name (username)"."""
-    text, user = shown.strip().casefold(), username.casefold()
-    return text == user or text.endswith(f"({user})")
+def _covered(entry: pages.EntryCover, starts: Sequence[time], resolution_s: int) -> list[time]:
+    """The slot starts of the day that an entry covers."""
+    first = starts.index(entry.start)
+    return list(starts[first : first + entry.minutes * 60 // resolution_s])
+
+
+def _whose(entries: Sequence[pages.EntryCover], mine: set[int]) -> CellState:
+    """A booked cell for a logged-in member: theirs by its creator; another's where they may not edit
+    it; otherwise unsure (MRBS lets an admin edit every booking, so `writable` proves nothing)."""
+    if any(e.entry_id in mine for e in entries):
+        return CellState.MINE
+    if entries and not any(e.writable for e in entries):
+        return CellState.BOOKED
+    return CellState.UNSURE
 
 
 def _whole(extra: Mapping[str, str], key: str, default: int, *, minimum: int) -> int:

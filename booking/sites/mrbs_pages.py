@@ -1,7 +1,7 @@
 """MRBS 1.12's pages, read into plain values or typed errors (pure: no I/O, no state).
 
 MRBS shows its words in the member's language, so these parsers read structure, `data-*` attributes and
-link parameters (the contract in /work/shared/platforms/mrbs.md); words are read only where MRBS offers
+link parameters (see docs/platforms/mrbs.md); words are read only where MRBS offers
 nothing else - the policy a refusal names - and then in English and German, with anything unrecognised
 passed on in the club's own words. Anything that does not look exactly as expected raises
 `PageNotUnderstood` naming the page, a page cut short included (it must end with `</html>`): a misread
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Any
@@ -25,6 +25,7 @@ from booking.sites.errors import (
     InvalidRequest,
     LimitReached,
     LoginFailed,
+    LoginRequired,
     NotOpenYet,
     PageNotUnderstood,
     RefusedByClub,
@@ -87,8 +88,13 @@ class EntryCover:
     room_id: int
     start: time
     minutes: int
-    #: the viewer's own (the booking carries `writable`); None where it shares a cell with another
-    mine: bool | None
+    #: the viewer may edit it (`writable`): every booking of their own, but for an MRBS admin every
+    #: booking at all - so False means "not theirs" and True does not mean "theirs"
+    writable: bool
+
+
+class NoRooms(InvalidRequest):
+    """The day view of an area without rooms ("No rooms defined for this area"): a wrong area id."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class DayView:
     resolution_s: int
     starts: tuple[time, ...]  # the row of each slot start, in order
     rooms: tuple[Room, ...]  # in column order
-    #: (room id, slot start) -> "free" | "booked" | "mine" | "closed", as MRBS draws the cell
+    #: (room id, slot start) -> "free" | "booked" | "closed", as MRBS draws the cell
     cells: dict[tuple[int, time], str]
     entries: dict[int, EntryCover]
     first_slot_at: int | None  # Unix time of the day's first slot, from data-slots when it has one
@@ -110,7 +116,7 @@ class DayView:
 @dataclass(frozen=True)
 class SearchRow:
     entry_id: int
-    creator: str  # as shown: the username, or "Display Name (username)"
+    creator: str  # as shown: the username, or "username (Display Name)"
     start: int  # Unix time
     area_id: int | None
     room_id: int
@@ -145,11 +151,16 @@ def parse_day_view(html: str, day: date, area_id: int | None = None) -> DayView:
     """`index.php?view=day&area=…&page_date=day`; `area_id` None accepts the site's default area."""
     page = "day view"
     soup = _soup(html, page)
+    if _login_form(soup) is not None and soup.find("table", id="day_main") is None:
+        raise LoginRequired("The club's site shows its courts only to members who are logged in.")
     table = _find(soup, page, "table", id="day_main")
     resolution = _int(_attr(table, "data-resolution", page), page)
     if resolution < 60 or resolution % 60:
         raise PageNotUnderstood(page, f"a slot length of {resolution} seconds is not whole minutes")
-    thead, tbody = _find(table, page, "thead"), _find(table, page, "tbody")
+    tbody = _find(table, page, "tbody")
+    if tbody.has_attr("data-empty"):  # MRBS's table for an area with no rooms (e.g. no such area)
+        raise NoRooms(_words(tbody))
+    thead = _find(table, page, "thead")
     rooms = tuple(
         Room(_int(_attr(th, "data-room", page), page), _room_name(th))
         for th in thead.find_all("th", attrs={"data-room": True})
@@ -185,6 +196,8 @@ def parse_day_view(html: str, day: date, area_id: int | None = None) -> DayView:
 def parse_search(html: str, page: str = "my bookings") -> SearchPage:
     """`search.php`: every result row (MRBS's columns: name, creator, start, description) and the paging."""
     soup = _soup(html, page)
+    if _login_form(soup) is not None:  # search.php shows usernames, so MRBS asks for a login first
+        raise SessionExpired("Your club session has expired; logging in again fixes it.")
     table = soup.find("table", id="search_results")
     rows: list[SearchRow] = []
     if not isinstance(table, Tag):
@@ -209,6 +222,22 @@ def parse_search(html: str, page: str = "my bookings") -> SearchPage:
             enabled = isinstance(submit, Tag) and not submit.has_attr("disabled")
             nav.append(NavForm(_int(fields.get("search_pos", ""), page), enabled, fields))
     return SearchPage(tuple(rows), tuple(nav), _username(soup), _csrf(soup))
+
+
+def parse_csrf(html: str, page: str) -> str:
+    """The session's CSRF token, which every MRBS page carries (the login form of a private site too)."""
+    token = _csrf(_soup(html, page))
+    if token is None:
+        raise PageNotUnderstood(page, "the page carries no csrf_token")
+    return token
+
+
+def is_creator(shown: str, username: str) -> bool:
+    """Whether a creator as MRBS shows it is `username`: the username alone, or "username (Display
+    Name)" (its compound_name, '%1$s (%2$s)', in English and German alike). Compared on the username
+    MRBS shows, never on a display name, caselessly as MRBS compares usernames."""
+    text, user = " ".join(shown.split()).casefold(), username.strip().casefold()
+    return text == user or (text.startswith(f"{user} (") and text.endswith(")"))
 
 
 def parse_login_reply(html: str) -> None:
@@ -343,8 +372,8 @@ def _row_start(row: Tag, page: str) -> time:
 @dataclass
 class _Cell:
     kind: str  # "free" | "booked" | "closed"
-    ids: tuple[int, ...] = ()
-    writable: bool = False
+    #: a booked cell's entries, each with whether the viewer may edit it (its div is `writable`)
+    entries: dict[int, bool] = field(default_factory=dict)
     link: tuple[int, int, int] | None = None  # a free cell's (room, hour, minute)
 
 
@@ -380,44 +409,39 @@ def _lay_out(
             raise PageNotUnderstood(page, f"the {starts[r]:%H:%M} row has fewer cells than courts")
     cells: dict[tuple[int, time], str] = {}
     covered: dict[int, tuple[int, set[int]]] = {}  # entry id -> (column, rows)
-    ownership: dict[int, bool | None] = {}
+    writable: dict[int, bool] = {}
     for (r, c), cell in grid.items():
-        key = (rooms[c].id, starts[r])
-        if cell.kind == "booked":
-            single = len(cell.ids) == 1
-            cells[key] = "mine" if single and cell.writable else "booked"
-            for entry_id in cell.ids:
-                where, slots = covered.setdefault(entry_id, (c, set()))
-                if where != c:
-                    raise PageNotUnderstood(page, f"entry {entry_id} shows under two courts")
-                slots.add(r)
-                if single:
-                    ownership[entry_id] = cell.writable or bool(ownership.get(entry_id))
-                else:
-                    ownership.setdefault(entry_id, None)
-        else:
-            cells[key] = cell.kind
+        cells[(rooms[c].id, starts[r])] = cell.kind
+        for entry_id, editable in cell.entries.items():
+            where, slots = covered.setdefault(entry_id, (c, set()))
+            if where != c:
+                raise PageNotUnderstood(page, f"entry {entry_id} shows under two courts")
+            slots.add(r)
+            writable[entry_id] = writable.get(entry_id, False) or editable
     entries: dict[int, EntryCover] = {}
     for entry_id, (c, slots) in covered.items():
         first, last = min(slots), max(slots)
         if len(slots) != last - first + 1:
             raise PageNotUnderstood(page, f"entry {entry_id} is shown in slots that are not consecutive")
         minutes = (last - first + 1) * resolution // 60
-        entries[entry_id] = EntryCover(entry_id, rooms[c].id, starts[first], minutes, ownership[entry_id])
+        entries[entry_id] = EntryCover(entry_id, rooms[c].id, starts[first], minutes, writable[entry_id])
     return cells, entries
 
 
 def _cell(td: Tag, start: time, page: str) -> _Cell:
     classes = td.get("class") or []
     if "booked" in classes:
-        ids = tuple(_int(_attr(a, "data-id", page), page) for a in td.find_all("a", attrs={"data-id": True}))
+        links = td.find_all("a", attrs={"data-id": True})
         entry_links = [a for a in td.find_all("a", href=True) if _path(a) == "view_entry.php"]
-        if not ids or any(not a.has_attr("data-id") for a in entry_links):
+        if not links or any(not a.has_attr("data-id") for a in entry_links):
             raise PageNotUnderstood(
                 page, f"a booked cell at {start:%H:%M} does not name each of its bookings"
             )
-        writable = any("writable" in (el.get("class") or []) for el in td.find_all(True))
-        return _Cell("booked", ids, writable)
+        entries = {_int(_attr(a, "data-id", page), page): False for a in links}
+        for div in td.find_all("div", class_="writable"):  # MRBS marks the booking's div
+            for a in div.find_all("a", attrs={"data-id": True}):
+                entries[_int(_attr(a, "data-id", page), page)] = True
+        return _Cell("booked", entries)
     if "new" in classes:
         link = td.find("a", href=True)
         if not isinstance(link, Tag):

@@ -46,7 +46,7 @@ async def cancel_request(update: Update, context: Context) -> None:
         await query.answer(texts.NOT_YOURS)
         return
     if request.status not in CANCELLABLE:
-        running = request.status is RequestStatus.RUNNING
+        running = request.status in (RequestStatus.RUNNING, RequestStatus.CHECKING)
         await query.answer(texts.REQUEST_RUNNING if running else texts.REQUEST_ENDED)
         return
     await query.answer(texts.CANCELLING)

@@ -30,6 +30,7 @@ from bot.application import BotRunner, BotServices, build_application
 from sim.botapi import CallbackAnswer, MessageRecord, Revision, RunningBotApi, start_botapi
 from sim.club.config import ClubConfig
 from sim.club.runner import RunningClub, start_club
+from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
 from storage import Storage
 from tests.engine.harness import LONDON
 
@@ -78,7 +79,7 @@ class EventLog:
 @dataclass
 class BotWorld:
     api: RunningBotApi
-    club: RunningClub
+    club: RunningClub | RunningMrbs
     storage: Storage
     booking: BookingService
     members: MemberService
@@ -154,15 +155,21 @@ async def bot_world(
     lead_s: float = 4.0,
     allowed: frozenset[int] = frozenset({ALICE, BOB}),
     admins: frozenset[int] = frozenset({ADMIN}),
+    site: str = "democlub",
     **club_settings: object,
 ) -> AsyncIterator[BotWorld]:
+    """`site`: democlub (the simulated club) or mrbs (the MRBS stand-in), with `club_settings` for it."""
     shift = release.timestamp() - lead_s - time.time() if release else 0.0
     clock = SystemClock(shift)
-    club = await start_club(ClubConfig(clock_offset_s=shift, **club_settings))  # type: ignore[arg-type]
+    club: RunningClub | RunningMrbs
+    if site == "mrbs":
+        club = await start_mrbs(MrbsConfig(clock_offset_s=shift, **club_settings))  # type: ignore[arg-type]
+    else:
+        club = await start_club(ClubConfig(clock_offset_s=shift, **club_settings))  # type: ignore[arg-type]
     storage = await Storage.open(tmp_path, (key,))
     booking = BookingService(
         storage,
-        lambda: create_adapter("democlub", SiteConfig(base_url=club.url, timeout_s=5.0), clock),
+        lambda: create_adapter(site, SiteConfig(base_url=club.url, timeout_s=5.0), clock),
         clock,
         policy=POLICY,
     )

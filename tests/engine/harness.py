@@ -39,6 +39,9 @@ FAST_POLICY = Policy(
     transient_deadline_s=8.0,
     backoff_first_s=0.05,
     backoff_max_s=0.2,
+    recheck_first_s=0.1,
+    recheck_max_s=0.4,
+    alert_after_checks=2,
 )
 
 

@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 
 from booking.release import ReleaseRule, WindowKind
-from booking.sites.base import Booking, CellState, Court, Prepared, SiteConfig, Slot
+from booking.sites.base import Booking, CellState, Court, Prepared, SiteConfig, Slot, release_instant
 from booking.sites.errors import (
     InvalidRequest,
     LimitReached,
     LoginFailed,
+    LoginRequired,
     NotOpenYet,
     PageNotUnderstood,
     SessionExpired,
@@ -25,7 +26,7 @@ from booking.sites.registry import SITE_NAMES, create_adapter
 from booking.timebase import SystemClock
 from sim.mrbs import Area, RunningMrbs
 from tests.mrbs.conftest import OpenAdapter
-from tests.mrbs.helpers import LONDON, ROOM, TODAY, WINDOW_DAY, adapter
+from tests.mrbs.helpers import LONDON, ROOM, TODAY, WINDOW_DAY, adapter, pin
 
 DAY = TODAY + dt.timedelta(days=2)
 LANGUAGES = pytest.mark.parametrize("language", ["en", "de"])
@@ -170,7 +171,7 @@ async def test_an_area_is_chosen_by_name_or_number(server: RunningMrbs, open_ada
     assert [c.site_id for c in await by_number.courts()] == ["21", "22"]
     with pytest.raises(InvalidRequest, match="Tennis"):
         await open_adapter(area="Squash").courts()
-    with pytest.raises(InvalidRequest, match="no area 9"):
+    with pytest.raises(InvalidRequest, match=r"no courts in area 9: it says “No rooms defined .*MRBS_AREA"):
         await open_adapter(area="9").courts()
 
 
@@ -412,3 +413,106 @@ async def test_the_server_clock_is_estimated_from_the_date_header(
 def test_the_registry_knows_mrbs() -> None:
     assert "mrbs" in SITE_NAMES
     assert isinstance(create_adapter("mrbs", SiteConfig("http://127.0.0.1:1")), MrbsAdapter)
+
+
+# As clubs really run MRBS
+
+
+async def test_a_member_with_a_display_name_books_sees_and_cancels(
+    server: RunningMrbs, open_adapter: OpenAdapter
+) -> None:
+    assert server.state.compound_name("alice") == "alice (Alice Archer)"
+    site = await logged_in(open_adapter)
+    booking = await book(site, 3, DAY, 18)
+    assert await site.my_bookings() == [booking]
+    assert (await site.availability(DAY)).state(3, dt.time(18)) is CellState.MINE
+    await site.cancel(booking.reference)
+    assert await site.my_bookings() == [] and server.state.bookings() == []
+
+
+async def test_a_booking_is_confirmed_not_tentative(server: RunningMrbs, open_adapter: OpenAdapter) -> None:
+    await book(await logged_in(open_adapter), 1, DAY, 18)
+    [entry] = server.state.bookings()
+    assert entry.tentative is False
+
+
+async def test_a_private_site_is_logged_into_and_read_once_logged_in(
+    server: RunningMrbs, open_adapter: OpenAdapter
+) -> None:
+    server.config.deny_public_access = True
+    with pytest.raises(LoginRequired):
+        await open_adapter().courts()
+    site = await logged_in(open_adapter)
+    assert [c.name for c in await site.courts()] == ["Court 1", "Court 2", "Court 3", "Court 4"]
+    assert (await site.rules()).slot_minutes == 60
+    booking = await book(site, 2, DAY, 18)
+    assert await site.my_bookings() == [booking]
+    with pytest.raises(LoginFailed):
+        await open_adapter().login("alice", "wrong")
+
+
+async def test_a_lost_session_on_a_private_site_is_logged_into_again(
+    server: RunningMrbs, open_adapter: OpenAdapter
+) -> None:
+    server.config.deny_public_access = True
+    site = await logged_in(open_adapter)
+    server.state.expire_sessions()
+    assert (await site.availability(DAY)).state(1, dt.time(18)) is CellState.FREE
+    server.state.expire_sessions()
+    assert await site.my_bookings() == []
+
+
+async def test_an_admin_member_is_not_misled_by_writable(
+    server: RunningMrbs, open_adapter: OpenAdapter
+) -> None:
+    server.config.admins.add("alice")
+    theirs = server.state.book("bob", ROOM[1], DAY, "18:00")
+    site = await logged_in(open_adapter)
+    grid = await site.availability(DAY)
+    assert grid.state(1, dt.time(18)) is CellState.UNSURE, "editable by an admin, and not found as hers"
+    assert await site.my_bookings() == []
+    mine = await book(site, 2, DAY, 18)
+    assert mine.reference != str(theirs.id) and await site.my_bookings() == [mine]
+    assert (await site.availability(DAY)).state(2, dt.time(18)) is CellState.MINE
+
+
+async def test_a_booking_the_search_cannot_see_is_never_called_booked(
+    server: RunningMrbs, open_adapter: OpenAdapter
+) -> None:
+    server.config.search_hides.add("alice")
+    site = await logged_in(open_adapter)
+    with pytest.raises(PageNotUnderstood, match="no booking of yours"):
+        await book(site, 2, DAY, 18)
+    assert (await site.availability(DAY)).state(2, dt.time(18)) is CellState.UNSURE
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "opens"),
+    [
+        # ends 01:00 on the night the clocks skip 01:00-02:00: opens a week before at 02:00 GMT
+        (dt.date(2027, 3, 28), dt.time(0, 55), dt.datetime(2027, 3, 21, 2, 0, tzinfo=dt.UTC)),
+        # ends 01:05 BST; a week before, 01:05 does not exist: opens as the clocks jump, 02:00 BST
+        (dt.date(2027, 4, 4), dt.time(1, 0), dt.datetime(2027, 3, 28, 1, 0, tzinfo=dt.UTC)),
+    ],
+)
+async def test_slots_next_to_the_skipped_hour_open_when_mrbs_opens_them(
+    server: RunningMrbs, day: dt.date, start: dt.time, opens: dt.datetime
+) -> None:
+    server.config.slot_minutes, server.config.open_from = 5, dt.time(0, 0)
+    server.config.open_until, server.config.max_per_day = dt.time(2, 0), None
+    slot = Slot(1, day, start, 5)
+    for instant, accepted in ((opens - dt.timedelta(seconds=1), False), (opens, True)):
+        clock = pin(server, instant.astimezone(LONDON))
+        site = adapter(server, clock)
+        try:
+            await site.login("alice", "alice-pass")
+            rules = await site.rules()
+            assert release_instant(rules, slot) == opens
+            prepared = await site.prepare(slot)
+            if accepted:
+                assert (await site.commit(prepared)).slot == slot
+            else:
+                with pytest.raises(NotOpenYet):
+                    await site.commit(prepared)
+        finally:
+            await site.close()

@@ -21,6 +21,7 @@ import pytest
 from booking.events import EventKind, ProgressEvent
 from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
 from booking.release import to_utc
+from booking.run import STILL_UNCLEAR
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter
@@ -28,7 +29,7 @@ from booking.timebase import SystemClock
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
 from storage import Storage
 from tests.engine.harness import FAST_POLICY
-from tests.mrbs.helpers import LONDON, ROOM
+from tests.mrbs.helpers import LONDON, ROOM, Browser
 
 #: how long before the release instant the world starts: enough for the clock estimate and a login
 LEAD_S = 2.6
@@ -52,6 +53,20 @@ class MrbsWorld:
         self.events.append(event)
         if event.kind.is_final:
             self.finals.setdefault(event.request_id, asyncio.Event()).set()
+
+    async def event(
+        self, request_id: int, kind: EventKind, outcome: str | None = None, within: float = 8.0
+    ) -> ProgressEvent:
+        """The first event of `kind` (and `outcome`, if given) for the request, waiting for it."""
+        async with asyncio.timeout(within):
+            while True:
+                for event in self.events:
+                    if (event.request_id, event.kind) == (request_id, kind) and outcome in (
+                        None,
+                        event.outcome,
+                    ):
+                        return event
+                await asyncio.sleep(0.02)
 
     async def finished(self, request_id: int, within: float = 8.0) -> BookingRequest:
         async with asyncio.timeout(within):
@@ -156,5 +171,49 @@ async def test_a_booking_whose_answer_was_lost_is_found_and_not_made_twice(tmp_p
         [entry] = world.server.state.bookings()
         assert (done.reference, done.booked_court, entry.room_id) == (str(entry.id), 2, ROOM[2])
         outcomes = [a.outcome for a in await world.storage.attempts.for_request(request.id)]
-        assert outcomes[0] is AttemptOutcome.UNAVAILABLE
+        assert outcomes[0] is AttemptOutcome.FOUND, "the lost answer, settled as found"
         assert [a.outcome for a in world.server.state.arrivals()] == ["booked"], "exactly one booking request"
+
+
+async def test_a_private_site_is_read_and_booked_as_a_member(tmp_path: Path, key: str) -> None:
+    async with mrbs_world(tmp_path, key, deny_public_access=True) as world:
+        member = await world.member(1)
+        today = datetime.fromtimestamp(world.clock.now(), LONDON).date()
+        request = await world.service.submit(member, today + timedelta(days=2), (clock_time(18),), 60, (2,))
+        done = await world.finished(request.id)
+        assert done.status is RequestStatus.BOOKED, done.reason
+        [entry] = world.server.state.bookings()
+        assert (done.reference, entry.create_by, entry.tentative) == (str(entry.id), "alice", False)
+
+
+async def test_a_raced_booking_the_club_cannot_show_is_not_followed_by_a_second(
+    tmp_path: Path, key: str
+) -> None:
+    """MRBS does not lock: alice (ours) and bob (a browser) both book court 2; alice's search cannot show
+    her booking. Her next choice must not be booked: one booking, 'unclear', the admins told, and booked
+    once the club's records show it."""
+    async with mrbs_world(tmp_path, key, race_window_ms=1000, search_hides={"alice"}) as world:
+        member = await world.member(1)
+        day = datetime.fromtimestamp(world.clock.now(), LONDON).date() + timedelta(days=2)
+        rival = Browser(world.server)
+        try:
+            await rival.login("bob")
+            racing = asyncio.create_task(rival.book(ROOM[2], day, clock_time(18)))
+            await asyncio.sleep(0.05)  # bob's booking has passed MRBS's check and not yet been stored
+            request = await world.service.submit(member, day, (clock_time(18),), 60, (2, 3))
+            await racing
+        finally:
+            await rival.close()
+        checking = await world.event(request.id, EventKind.CHECKING)
+        assert "unclear" in checking.text
+        alert = await world.event(request.id, EventKind.CHECKING, outcome=STILL_UNCLEAR)
+        assert alert.outcome == STILL_UNCLEAR
+        ours = [e for e in world.server.state.bookings() if e.create_by == "alice"]
+        assert [e.room_id for e in ours] == [ROOM[2]], "one booking, not two"
+        held = sorted(e.create_by for e in world.server.state.bookings() if e.room_id == ROOM[2])
+        assert held == ["alice", "bob"], "the race double-booked court 2, as MRBS does"
+        assert (await world.storage.requests.get(request.id)).status is RequestStatus.CHECKING
+        world.server.config.search_hides.clear()  # the club's records show it now
+        done = await world.finished(request.id)
+        assert done.status is RequestStatus.BOOKED and done.reference == str(ours[0].id)
+        assert [a.username for a in world.server.state.arrivals()].count("alice") == 1
