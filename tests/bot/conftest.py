@@ -46,6 +46,9 @@ POLICY = Policy(
     transient_deadline_s=8.0,
     backoff_first_s=0.05,
     backoff_max_s=0.2,
+    recheck_first_s=0.1,
+    recheck_max_s=0.4,
+    alert_after_checks=2,
 )
 #: a watched day is read every 0.2 s, so a freed court is booked within the test's patience
 WATCH_POLICY = WatchPolicy(interval_s=0.2, jitter=0.1)

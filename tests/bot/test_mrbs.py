@@ -1,5 +1,6 @@
 """The bot on a club's MRBS, through the emulator: a member whose MRBS user has a display name (as MRBS's
-user form requires) books, sees the booking in /bookings and cancels it."""
+user form requires) books, sees the booking in /bookings and cancels it; a booking the club's records
+cannot show is told as unclear, to the member and then to the admins, and as booked once it shows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from booking.models import RequestStatus
 from bot import texts
-from tests.bot.conftest import ALICE, bot_world, days_ahead, logged_in
+from tests.bot.conftest import ADMIN, ALICE, bot_world, days_ahead, logged_in
 
 
 async def test_a_member_with_a_display_name_books_sees_and_cancels(tmp_path: Path, key: str) -> None:
@@ -26,3 +27,26 @@ async def test_a_member_with_a_display_name_books_sees_and_cancels(tmp_path: Pat
         assert world.club.state.bookings() == []
         [request] = await world.booking.requests(ALICE)
         assert request.status is RequestStatus.CANCELLED
+
+
+async def test_a_booking_the_club_cannot_show_is_told_as_unclear_not_as_failed(
+    tmp_path: Path, key: str
+) -> None:
+    async with bot_world(
+        tmp_path, key, site="mrbs", commit_store_then_fail=1, search_hides={"alice"}
+    ) as world:
+        await logged_in(world, ALICE, "alice", "alice-pass")
+        day = days_ahead(world, 2)
+        summary = await world.say(
+            ALICE, f"/book {day.isoformat()} 18:00 court 2 court 3", expect="Ready to book"
+        )
+        await world.press(ALICE, summary, texts.BOOK_NOW_BUTTON)
+        unclear = await world.api.wait_for_text(ALICE, "may or may not have gone through")
+        assert "won't book anything else" in unclear.text and "nothing was booked" not in unclear.text
+        alert = await world.api.wait_for_text(ADMIN, "can't tell whether the club booked")
+        assert day.strftime("%a %d %b") in alert.text
+        [entry] = world.club.state.bookings()  # court 3 was never tried
+        world.club.config.search_hides.clear()
+        notice = await world.api.wait_for_message(ALICE, lambda m: m.document is not None, timeout=8)
+        assert "✅ Booked!" in (notice.caption or "") and str(entry.id) in (notice.caption or "")
+        assert world.club.state.bookings() == [entry]
