@@ -48,6 +48,7 @@ ALL_TAKEN = "all-taken"
 #: a CHECKING (or final FAILED) event's outcome when looking again has not settled a booking: the admins
 #: are told too, since only the club's own staff can see what its site would not show us
 STILL_UNCLEAR = "still-unclear"
+LOGIN_REFUSED = "The club refused your login - has your password changed? Send /login to update it."
 
 
 @dataclass(frozen=True)
@@ -233,10 +234,6 @@ class RequestRun:
             raise RunFailed("You have no club login stored. Send /login, then book again.")
         await self._transient(lambda: adapter.login(self._credentials.username, self._credentials.password))
 
-    async def _relogin(self, adapter: SiteAdapter) -> None:
-        assert self._credentials is not None
-        await self._transient(lambda: adapter.login(self._credentials.username, self._credentials.password))
-
     async def _sync_clock(self, adapter: SiteAdapter) -> ClockSample:
         try:
             sample = await self._clock_estimate.get(adapter)
@@ -366,12 +363,14 @@ class RequestRun:
                 await self._finish(attempt, AttemptOutcome.HOLD_EXPIRED)
                 prepared = None
                 continue
-            except SessionExpired:
+            except SessionExpired:  # not booked; the adapter has logged in again (or will, preparing)
                 await self._finish(attempt, AttemptOutcome.SESSION_EXPIRED)
-                self._emit(EventKind.RETRYING, "The club logged us out; logging in again")
-                await self._relogin(adapter)
+                self._emit(EventKind.RETRYING, "The club logged us out; logged in again")
                 prepared = None
                 continue
+            except LoginFailed:
+                await self._finish(attempt, AttemptOutcome.SESSION_EXPIRED, "the login was refused")
+                raise RunFailed(LOGIN_REFUSED) from None
             except LimitReached as error:
                 await self._finish(attempt, AttemptOutcome.LIMIT, error.which)
                 raise RunFailed(f"{_sentence(error)} Nothing more was tried.") from None
@@ -427,9 +426,7 @@ class RequestRun:
             try:
                 return await call()
             except LoginFailed:
-                raise RunFailed(
-                    "The club refused your login - has your password changed? Send /login to update it."
-                ) from None
+                raise RunFailed(LOGIN_REFUSED) from None
             except RateLimited as error:
                 self._check_deadline("The club kept asking us to slow down")
                 await asyncio.sleep(error.retry_after_s)

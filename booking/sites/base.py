@@ -134,9 +134,11 @@ class SiteAdapter(ABC):
 
     @abstractmethod
     async def commit(self, prepared: Prepared) -> Booking:
-        """Book it. SessionExpired here promises the booking certainly did not happen (the engine logs in
-        and sends it again); when the outcome is unclear, raise TemporarilyUnavailable or
-        PageNotUnderstood instead, and the engine looks at my_bookings() before anything else."""
+        """Book it, sending the booking request once (never retried here). SessionExpired promises the
+        booking certainly did not happen and that the adapter has logged in again (it owns its session:
+        one login per lost session), so the engine only prepares and commits again; when the outcome is
+        unclear, raise TemporarilyUnavailable or PageNotUnderstood instead, and the engine settles it
+        against the club's records before anything else."""
 
     @abstractmethod
     async def my_bookings(self) -> list[Booking]: ...

@@ -297,6 +297,7 @@ async def _post_admin(request: web.Request) -> web.StreamResponse:
         return _html(pages.login_page(lang, session, "unknown_user", target))
     state.sessions.regenerate(session)
     session.username = username
+    state.logins.append(username)
     request[SET_COOKIES] = True
     return _redirect(target)
 

@@ -129,6 +129,7 @@ class MrbsState(SiteClock):
         self._entries: dict[int, Entry] = {}
         self._next_id = 101
         self._arrivals: list[Arrival] = []
+        self.logins: list[str] = []  # the username of every accepted login, in order
 
     # The clock and club time
 
@@ -317,4 +318,5 @@ class MrbsState(SiteClock):
         """Forget entries and arrivals and reseed the fault dice; sessions stay."""
         self._entries.clear()
         self._arrivals.clear()
+        self.logins.clear()
         self.reseed()

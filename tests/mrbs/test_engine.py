@@ -217,3 +217,18 @@ async def test_a_raced_booking_the_club_cannot_show_is_not_followed_by_a_second(
         done = await world.finished(request.id)
         assert done.status is RequestStatus.BOOKED and done.reference == str(ours[0].id)
         assert [a.username for a in world.server.state.arrivals()].count("alice") == 1
+
+
+async def test_a_session_lost_at_the_commit_costs_exactly_one_login(tmp_path: Path, key: str) -> None:
+    day = date(2027, 1, 20)
+    release = release_of(day, clock_time(18))
+    async with mrbs_world(tmp_path, key, release) as world:
+        member = await world.member(1)
+        request = await world.service.submit(member, day, (clock_time(18),), 60, (2,))
+        await world.event(request.id, EventKind.LOGGED_IN)
+        assert world.server.state.logins == ["alice"]
+        world.server.state.expire_sessions()  # the booking POST at the release finds the session gone
+        done = await world.finished(request.id)
+        assert done.status is RequestStatus.BOOKED, done.reason
+        assert [a.outcome for a in world.server.state.arrivals()] == ["session-expired", "booked"]
+        assert world.server.state.logins == ["alice", "alice"], "the warm-up's, and one for the lost session"
