@@ -21,6 +21,7 @@ from booking.club import ClubSource
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
 from booking.models import Attempt, AttemptOutcome, BookingRequest, Credentials, RequestStatus
+from booking.outcomes import Outcomes
 from booking.settle import Settlement, settle
 from booking.sites.base import ArmedPrepare, Booking, CellState, ClockSample, Prepared, SiteAdapter, Slot
 from booking.sites.errors import (
@@ -110,6 +111,7 @@ class RequestRun:
         clock_estimate: SharedClockEstimate,
         policy: Policy,
         member_lock: asyncio.Lock,
+        outcomes: Outcomes,
     ) -> None:
         assert request.id is not None
         self.request = request
@@ -123,6 +125,7 @@ class RequestRun:
         self._clock_estimate = clock_estimate
         self._policy = policy
         self._member_lock = member_lock
+        self._outcomes = outcomes
         self._offset_s = 0.0
         self._half_rtt_s = 0.0
         self._credentials: Credentials | None = None
@@ -176,11 +179,25 @@ class RequestRun:
             raise
         except Exception:
             log.exception("request %s: unexpected error", self.request_id)
-            await self._fail("Something went wrong on our side; nothing was booked. Please try again.")
+            await self._unexpected_error()
         else:
             await self._succeed(booking)
         finally:
             await adapter.close()
+
+    async def _unexpected_error(self) -> None:
+        """Our own fault: once a booking request may have reached the club, only the club's records may
+        say whether it was booked, so the request is checked with the club before the member hears."""
+        if await self._storage.attempts.unresolved(self.request_id):
+            await self._checking(
+                "Something went wrong on our side after a booking request went to the club. I'm checking "
+                "with the club whether it was booked, and won't book anything else for this until I know."
+            )
+        else:
+            await self._fail(
+                "Something went wrong on our side before anything was sent to the club; nothing was "
+                "booked. Please try again."
+            )
 
     async def _run(self, adapter: SiteAdapter) -> Booking:
         self._emit(EventKind.WARMING_UP, "Logging in to the club")
@@ -490,24 +507,16 @@ class RequestRun:
 
     async def _succeed(self, booking: Booking) -> None:
         slot = booking.slot
-        await self._storage.requests.update(
-            self.request_id,
-            RequestStatus.BOOKED,
-            booked_court=slot.court,
-            booked_time=slot.start,
-            reference=booking.reference,
-        )
         after_ms: float | None = None
         sent_at = self._winning_sent_at
         if self._fired_at_release and self.request.release_at is not None and sent_at is not None:
             arrival = sent_at + self._offset_s + self._half_rtt_s
             after_ms = (arrival - self.request.release_at.timestamp()) * 1000
-        self._emit(
-            EventKind.BOOKED,
+        await self._outcomes.end(
+            self.request,
+            RequestStatus.BOOKED,
             f"Booked {describe(slot)} on {slot.day:%a %d %b}",
-            court=slot.court,
-            start=slot.start,
-            reference=booking.reference,
+            booking=booking,
             after_release_ms=after_ms,
         )
 
@@ -517,8 +526,7 @@ class RequestRun:
         self._emit(EventKind.CHECKING, reason)
 
     async def _fail(self, reason: str, outcome: str | None = None) -> None:
-        await self._storage.requests.update(self.request_id, RequestStatus.FAILED, reason=reason)
-        self._emit(EventKind.FAILED, reason, outcome=outcome)
+        await self._outcomes.end(self.request, RequestStatus.FAILED, reason, reason=reason, outcome=outcome)
 
     async def _all_taken(self, reason: str) -> None:
         until = self.request.watch_until

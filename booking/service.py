@@ -16,6 +16,7 @@ from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
 from booking.models import BookingRequest, Credentials, RequestStatus
 from booking.nightcheck import night_before_problems
+from booking.outcomes import Outcomes
 from booking.release import ReleaseRule, WindowKind, to_utc
 from booking.run import STILL_UNCLEAR, AdapterFactory, Policy, RequestRun
 from booking.scheduler import CHECK, RECHECK, ReleaseScheduler
@@ -79,6 +80,7 @@ class BookingService:
         self._scheduler = ReleaseScheduler(clock)
         self._gates = FireGates(clock)
         self._clock_estimate = SharedClockEstimate(clock)
+        self.outcomes = Outcomes(storage, self.bus, clock)
         self._club: Club | None = None
         self._club_lock = asyncio.Lock()
         self._runs: dict[int, asyncio.Task[None]] = {}
@@ -115,8 +117,7 @@ class BookingService:
                 self._launch(request)  # a release missed while we were down
             else:
                 reason = "The slot passed while courtbot was not running; nothing was booked."
-                await self.storage.requests.update(request.id, RequestStatus.FAILED, reason=reason)
-                self._publish(request, EventKind.FAILED, reason)
+                await self.outcomes.end(request, RequestStatus.FAILED, reason, reason=reason)
         return len(requests)
 
     async def _slot_still_ahead(self, request: BookingRequest, now: float) -> bool:
@@ -371,6 +372,7 @@ class BookingService:
             clock_estimate=self._clock_estimate,
             policy=self._policy,
             member_lock=self._member_locks[request.member_id],
+            outcomes=self.outcomes,
         )
         task = asyncio.create_task(self._execute(run), name=f"request-{request.id}")
         self._runs[request.id] = task
@@ -397,10 +399,14 @@ class BookingService:
                 "I could not find out from the club whether it booked this: its records never showed "
                 "it either way. Please look on the club's site; the club's staff have been told."
             )
-            if await self.storage.requests.update(
-                request.id, RequestStatus.FAILED, reason=reason, only_if=(RequestStatus.CHECKING,)
-            ):
-                self._publish(request, EventKind.FAILED, reason, outcome=STILL_UNCLEAR)
+            await self.outcomes.end(
+                request,
+                RequestStatus.FAILED,
+                reason,
+                reason=reason,
+                only_if=(RequestStatus.CHECKING,),
+                outcome=STILL_UNCLEAR,
+            )
             return
         if looks == self._policy.alert_after_checks:
             self._publish(
@@ -438,17 +444,21 @@ class BookingService:
         if (
             request.status is RequestStatus.SCHEDULED
             and request_id not in self._runs
-            and await self.storage.requests.update(
-                request_id, RequestStatus.CANCELLED, only_if=(RequestStatus.SCHEDULED,)
+            and await self.outcomes.end(
+                request,
+                RequestStatus.CANCELLED,
+                "Cancelled; nothing will be booked",
+                only_if=(RequestStatus.SCHEDULED,),
             )
         ):
             self._scheduler.unschedule(request_id)
-            self._publish(request, EventKind.CANCELLED, "Cancelled; nothing will be booked")
             return await self.get(member_id, request_id)
-        if request.status is RequestStatus.WATCHING and await self.storage.requests.update(
-            request_id, RequestStatus.CANCELLED, only_if=(RequestStatus.WATCHING,)
+        if request.status is RequestStatus.WATCHING and await self.outcomes.end(
+            request,
+            RequestStatus.CANCELLED,
+            "Stopped watching; nothing will be booked",
+            only_if=(RequestStatus.WATCHING,),
         ):
-            self._publish(request, EventKind.CANCELLED, "Stopped watching; nothing will be booked")
             return await self.get(member_id, request_id)
         if request.status is RequestStatus.CHECKING:
             raise RequestInvalid(
@@ -473,10 +483,12 @@ class BookingService:
             await adapter.close()
         for request in await self.storage.requests.for_member(member_id, (RequestStatus.BOOKED,)):
             if request.reference == reference:
-                await self.storage.requests.update(
-                    request.id or 0, RequestStatus.CANCELLED, reason="Cancelled by you"
+                await self.outcomes.end(
+                    request,
+                    RequestStatus.CANCELLED,
+                    "Booking cancelled at the club",
+                    reason="Cancelled by you",
                 )
-                self._publish(request, EventKind.CANCELLED, "Booking cancelled at the club")
 
     def _publish(self, request: BookingRequest, kind: EventKind, text: str, **fields: object) -> None:
         assert request.id is not None

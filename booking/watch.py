@@ -133,10 +133,9 @@ class CancellationWatch:
                 continue
             if request.watch_until is not None and request.watch_until.timestamp() <= now:
                 reason = "No court came free before your deadline; nothing was booked."
-                if await self._storage.requests.update(
-                    request.id or 0, RequestStatus.FAILED, reason=reason, only_if=(RequestStatus.WATCHING,)
-                ):
-                    self._publish(request, EventKind.FAILED, reason)
+                await self._booking.outcomes.end(
+                    request, RequestStatus.FAILED, reason, reason=reason, only_if=(RequestStatus.WATCHING,)
+                )
                 continue
             watching.append(request)
         return watching

@@ -118,7 +118,11 @@ def build_application(services: BotServices, token: str, api_base_url: str) -> A
     application.bot_data[SERVICES] = services
     application.bot_data[POLLING_MONITOR] = polling_monitor
     application.bot_data[NOTIFIER] = ProgressNotifier(
-        application.bot, services.booking, services.progress, admin_ids=services.members.admin_ids
+        application.bot,
+        services.booking,
+        services.progress,
+        services.booking.storage.notices,
+        admin_ids=services.members.admin_ids,
     )
     handlers.register(application)
     return application

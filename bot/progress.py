@@ -7,6 +7,12 @@ is latest. A request's end also arrives as a new message (so the phone notifies)
 when it booked, or with a button to watch for a cancellation when every choice was taken; so does a
 warning from the night-before check. Nothing here waits on the engine: events are read from the bus's own
 queue.
+
+A request's end is durable: the engine stores its notice with the final status (storage.notices), and
+this module delivers what is stored - at start, after every final event, and every minute - bringing
+the progress message to its final state first, then sending the notice, then marking it delivered. A
+restart, kill -9 or a run of Telegram errors can at worst send a notice twice (if it dies between the
+send and the record of it), never lose one.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from booking.run import ALL_TAKEN, STILL_UNCLEAR
 from booking.service import BookingService, NotFound
 from bot import ics, keyboards, texts
 from bot.delivery import NO_RETRY_AFTER, retry_after_seconds
+from storage.notices import NoticeRepo, StoredNotice
 from storage.progress import ProgressMessageRepo
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,8 @@ SHOWN_MEMORY = 64
 UNCLAIMED_VIEWS = 1000
 #: views kept after an all-taken failure, so a watch started later goes on with the same lines
 WATCHABLE_VIEWS = 1000
+#: how often stored notices that could not be delivered yet are tried again
+SWEEP_S = 60.0
 
 S = TypeVar("S", bound=Hashable)
 
@@ -62,8 +71,22 @@ class Notice:
 
 
 @dataclass
-class _PendingNotice:
-    notice: Notice
+class Delivery(Generic[S]):
+    """A stored notice's delivery: the progress message's final state first (so a restart cannot leave
+    it showing an earlier one), then the notice unless it was sent already, each step reported back."""
+
+    final_edit: tuple[int, S] | None
+    sent: Callable[[int], Awaitable[None]]  # the notice's message id, once it is out
+    delivered: Callable[[], Awaitable[None]]
+    #: Telegram will never take it (why), or it failed for now (None: the next sweep tries again)
+    dropped: Callable[[str | None], Awaitable[None]]
+    already_sent: bool = False
+
+
+@dataclass
+class _PendingNotice(Generic[S]):
+    notice: Notice | None  # None: only the final edit is due (a cancellation, or sent before a restart)
+    delivery: Delivery[S] | None = None
     failures: int = 0
 
 
@@ -74,7 +97,7 @@ class ChatOutbox(Generic[S]):
         self,
         chat_id: int,
         send_edit: Callable[[int, int, S], Awaitable[object]],
-        send_notice: Callable[[int, Notice], Awaitable[object]],
+        send_notice: Callable[[int, Notice], Awaitable[int]],
         *,
         min_interval_s: float = MIN_EDIT_INTERVAL_S,
     ) -> None:
@@ -84,7 +107,7 @@ class ChatOutbox(Generic[S]):
         self._min_interval_s = min_interval_s
         self._pending: dict[int, S] = {}  # message id -> latest state, oldest first
         self._shown: dict[int, S] = {}
-        self._notices: deque[_PendingNotice] = deque()
+        self._notices: deque[_PendingNotice[S]] = deque()
         self._edit_after = 0.0  # pacing: no edit before this (loop time)
         self._paused_until = 0.0  # Telegram's RetryAfter: nothing before this
         self._closing = False
@@ -103,8 +126,8 @@ class ChatOutbox(Generic[S]):
         self._remember(message_id, state)
         self._edit_after = max(self._edit_after, self._now() + self._min_interval_s)
 
-    def notify(self, notice: Notice) -> None:
-        self._notices.append(_PendingNotice(notice))
+    def notify(self, notice: Notice | None, delivery: Delivery[S] | None = None) -> None:
+        self._notices.append(_PendingNotice(notice, delivery))
         self._kick()
 
     @property
@@ -177,7 +200,7 @@ class ChatOutbox(Generic[S]):
                     "progress message %s in chat %s not editable: %s", message_id, self.chat_id, error
                 )
         except Forbidden:
-            self._give_up("the member blocked the bot")
+            await self._give_up("the member blocked the bot")
         except TelegramError as error:
             log.warning(
                 "progress edit in chat %s failed (%s); will retry", self.chat_id, type(error).__name__
@@ -190,13 +213,21 @@ class ChatOutbox(Generic[S]):
 
     async def _notice(self) -> None:
         pending = self._notices[0]
+        delivery = pending.delivery
         try:
-            await self._send_notice(self.chat_id, pending.notice)
+            if delivery is not None and delivery.final_edit is not None:
+                await self._final_edit(*delivery.final_edit)
+                delivery.final_edit = None
+            if pending.notice is not None and not (delivery and delivery.already_sent):
+                message_id = await self._send_notice(self.chat_id, pending.notice)
+                if delivery is not None:
+                    delivery.already_sent = True
+                    await delivery.sent(message_id)
         except RetryAfter as error:
             self._paused_until = self._now() + retry_after_seconds(error)
             return
         except Forbidden:
-            self._give_up("the member blocked the bot")
+            await self._give_up("the member blocked the bot")
             return
         except TelegramError as error:
             pending.failures += 1
@@ -205,7 +236,26 @@ class ChatOutbox(Generic[S]):
                 self._paused_until = self._now() + FAILURE_PAUSE_S
                 return
             log.error("notice to chat %s not delivered: %s", self.chat_id, type(error).__name__)
+            self._notices.popleft()
+            if delivery is not None:  # a bad request never succeeds; anything else may later
+                await delivery.dropped(error.message if isinstance(error, BadRequest) else None)
+            return
         self._notices.popleft()
+        if delivery is not None:
+            await delivery.delivered()
+
+    async def _final_edit(self, message_id: int, state: S) -> None:
+        """The progress message's last state, sent now (a notice follows it at once)."""
+        self._pending.pop(message_id, None)
+        if self._shown.get(message_id) == state:
+            return
+        try:
+            await self._send_edit(self.chat_id, message_id, state)
+        except BadRequest as error:  # not modified, or the message is gone: nothing more to show there
+            log.info(
+                "progress message %s in chat %s: final state not shown (%s)", message_id, self.chat_id, error
+            )
+        self._remember(message_id, state)
 
     def _remember(self, message_id: int, state: S) -> None:
         self._shown.pop(message_id, None)
@@ -213,10 +263,13 @@ class ChatOutbox(Generic[S]):
         while len(self._shown) > SHOWN_MEMORY:
             del self._shown[next(iter(self._shown))]
 
-    def _give_up(self, why: str) -> None:
+    async def _give_up(self, why: str) -> None:
         log.info("chat %s: dropping progress because %s", self.chat_id, why)
         self._pending.clear()
+        dropped = [p.delivery for p in self._notices if p.delivery is not None]
         self._notices.clear()
+        for delivery in dropped:
+            await delivery.dropped(why)
 
 
 @dataclass(frozen=True)
@@ -284,34 +337,43 @@ class ProgressNotifier:
         bot: ExtBot[None],
         booking: BookingService,
         messages: ProgressMessageRepo,
+        notices: NoticeRepo,
         *,
         admin_ids: frozenset[int] = frozenset(),
         min_interval_s: float = MIN_EDIT_INTERVAL_S,
+        sweep_s: float = SWEEP_S,
     ) -> None:
         self._bot = bot
         self._booking = booking
         self._messages = messages
+        self._notices = notices
         self._admin_ids = admin_ids
+        self._sweep_s = sweep_s
+        self._queued: set[int] = set()  # stored notices in a chat's outbox now
         self._min_interval_s = min_interval_s
         self._views: dict[int, ProgressView] = {}
         self._targets: dict[int, _Target] = {}
         self._watchable: dict[int, None] = {}  # request ids, oldest first (an ordered set)
         self._outboxes: dict[int, ChatOutbox[Rendering]] = {}
         self._consumer: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     # -- life cycle -----------------------------------------------------------------------------------
 
     async def start(self) -> None:
         self._consumer = asyncio.create_task(self._consume(), name="progress-events")
+        self._sweeper = asyncio.create_task(self._sweep_every(), name="progress-notices")
         await asyncio.sleep(0)  # let the consumer subscribe before anything is published
 
     async def stop(self, flush_timeout_s: float = 5.0) -> None:
-        """Stop reading events, then send what is pending (without pacing) for up to `flush_timeout_s`."""
-        if self._consumer is not None:
-            self._consumer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._consumer
-            self._consumer = None
+        """Stop reading events, then send what is pending (without pacing) for up to `flush_timeout_s`;
+        stored notices left undelivered go out after the next start."""
+        for task in (self._consumer, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._consumer = self._sweeper = None
         outboxes = list(self._outboxes.values())
         for outbox in outboxes:
             outbox.close()
@@ -391,8 +453,7 @@ class ProgressNotifier:
             for admin_id in self._admin_ids:
                 self._outbox(admin_id).notify(Notice(texts.unclear_admin_alert(view.request, event.text)))
         if event.kind.is_final:
-            if event.kind is not EventKind.CANCELLED:
-                self._outbox(chat_id).notify(await self._final_notice(view.request, event))
+            await self._sweep()  # its notice was stored with the final status
             if event.outcome == ALL_TAKEN:
                 self._keep_watchable(event.request_id)
             elif target is not None:
@@ -405,6 +466,59 @@ class ProgressNotifier:
             if stored is not None:
                 target = self._targets[request_id] = _Target(*stored)
         return target
+
+    # -- stored notices -------------------------------------------------------------------------------
+
+    async def _sweep_every(self) -> None:
+        while True:
+            try:
+                await self._sweep()
+            except Exception:
+                log.exception("stored notices not delivered this time")
+            await asyncio.sleep(self._sweep_s)
+
+    async def _sweep(self) -> None:
+        """Queue every stored notice not yet delivered (nor queued already)."""
+        for stored in await self._notices.pending():
+            if stored.id not in self._queued:
+                await self._queue(stored)
+
+    async def _queue(self, stored: StoredNotice) -> None:
+        event = stored.event
+        try:
+            request = await self._booking.get(event.member_id, event.request_id)
+        except NotFound:
+            await self._notices.gave_up(stored.id, "the request is gone")
+            return
+        target = await self._target(event.request_id)
+        final_edit: tuple[int, Rendering] | None = None
+        if target is not None:
+            view = self._views.get(event.request_id)
+            if view is None or not view.final:  # after a restart: the message still shows a past state
+                view = ProgressView.of(request)
+                view.apply(event, texts.progress_line(event, await self._timezone()))
+            final_edit = (target.message_id, view.rendering())
+        notice = None if event.kind is EventKind.CANCELLED else await self._final_notice(request, event)
+        self._queued.add(stored.id)
+
+        async def sent(message_id: int) -> None:
+            await self._notices.sent(stored.id, message_id)
+
+        async def delivered() -> None:
+            self._queued.discard(stored.id)
+            await self._notices.delivered(stored.id)
+
+        async def dropped(why: str | None) -> None:
+            self._queued.discard(stored.id)
+            if why is not None:
+                log.warning("notice of request %s never deliverable: %s", event.request_id, why)
+                await self._notices.gave_up(stored.id, why)
+
+        chat_id = target.chat_id if target is not None else event.member_id
+        delivery = Delivery(
+            final_edit, sent, delivered, dropped, already_sent=stored.sent_message_id is not None
+        )
+        self._outbox(chat_id).notify(notice, delivery)
 
     async def _final_notice(self, request: BookingRequest, event: ProgressEvent) -> Notice:
         if event.kind is EventKind.FAILED:
@@ -473,16 +587,17 @@ class ProgressNotifier:
             rate_limit_args=None if patient else NO_RETRY_AFTER,
         )
 
-    async def _send_notice(self, chat_id: int, notice: Notice) -> None:
+    async def _send_notice(self, chat_id: int, notice: Notice) -> int:
         if notice.document is None:
-            await self._bot.send_message(
+            message = await self._bot.send_message(
                 chat_id, notice.text, reply_markup=notice.keyboard, rate_limit_args=NO_RETRY_AFTER
             )
         else:
-            await self._bot.send_document(
+            message = await self._bot.send_document(
                 chat_id,
                 notice.document,
                 filename=notice.filename,
                 caption=notice.text,
                 rate_limit_args=NO_RETRY_AFTER,
             )
+        return message.message_id

@@ -9,6 +9,7 @@ from storage.credentials import CredentialRepo
 from storage.crypto import Vault, key_ring
 from storage.db import Database
 from storage.members import MemberRepo
+from storage.notices import NoticeRepo
 from storage.progress import ProgressMessageRepo
 from storage.requests import AttemptRepo, RequestRepo
 from storage.series import SeriesRepo
@@ -23,6 +24,7 @@ class Storage:
     attempts: AttemptRepo
     progress: ProgressMessageRepo
     series: SeriesRepo
+    notices: NoticeRepo
 
     @classmethod
     async def open(cls, data_dir: Path, keys: tuple[str, ...] = ()) -> Storage:
@@ -37,6 +39,7 @@ class Storage:
             attempts=AttemptRepo(db),
             progress=ProgressMessageRepo(db),
             series=SeriesRepo(db),
+            notices=NoticeRepo(db),
         )
 
     async def close(self) -> None:

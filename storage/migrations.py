@@ -76,6 +76,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE requests ADD COLUMN watch_until TEXT;
     CREATE INDEX requests_by_series ON requests (series_id, day);
     """,
+    # 3: the outbox of final notices, written with the request's final status and kept until delivered
+    """
+    CREATE TABLE notices (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id       INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+        event            TEXT NOT NULL,
+        created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        sent_message_id  INTEGER,
+        delivered_at     TEXT,
+        gave_up          TEXT
+    );
+    CREATE INDEX notices_pending ON notices (id) WHERE delivered_at IS NULL AND gave_up IS NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

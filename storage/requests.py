@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, time
 
 import aiosqlite
 
+from booking.events import ProgressEvent
 from booking.models import Attempt, AttemptOutcome, BookingRequest, RequestStatus
+from storage import notices
 from storage.db import Database
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -95,8 +97,10 @@ class RequestRepo:
         reference: str | None = None,
         reason: str | None = None,
         watch_until: datetime | None = None,
+        notice: ProgressEvent | None = None,
     ) -> bool:
-        """Move a request to `status`; with `only_if`, only from one of those (a compare-and-set)."""
+        """Move a request to `status`; with `only_if`, only from one of those (a compare-and-set). A
+        `notice` goes into the outbox in the same transaction, if and only if the request moved."""
         query = f"""UPDATE requests SET status = ?, booked_court = COALESCE(?, booked_court),
                        booked_time = COALESCE(?, booked_time), reference = COALESCE(?, reference),
                        reason = COALESCE(?, reason), watch_until = COALESCE(?, watch_until),
@@ -116,7 +120,10 @@ class RequestRepo:
             args.extend(only_if)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(query, args)
-            return cursor.rowcount > 0
+            moved = cursor.rowcount > 0
+            if moved and notice is not None:
+                await notices.insert(conn, notice)
+            return moved
 
     async def prune(self, finished_before: datetime, today: date) -> int:
         """Forget finished requests (and their attempts) last touched before the cut-off, except any whose

@@ -19,6 +19,7 @@ async def test_edits_refused_with_429_still_end_on_the_final_state(world: BotWor
     api.set_flood_limit(1, window=2.0, methods=["editMessageText"])
     await world.press(ALICE, summary, texts.BOOK_NOW_BUTTON)
     await world.shows(summary, "Booked court 2", within=8.0)
+    await api.wait_for_message(ALICE, lambda m: m.document is not None)  # the notice follows the final state
     edits = [
         c for c in api.calls("editMessageText") if int(c.params.get("message_id", 0)) == summary.message_id
     ]

@@ -1,0 +1,76 @@
+"""The outbox of final notices: a request's ending, stored in the transaction that ends it, until the
+bot has delivered it (or knows it never can), so no restart, kill -9 or Telegram fault loses one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from datetime import datetime, time
+from typing import Any
+
+import aiosqlite
+
+from booking.events import EventKind, ProgressEvent
+from storage.db import Database
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+@dataclass(frozen=True)
+class StoredNotice:
+    id: int
+    event: ProgressEvent
+    #: the notice's own message, once sent: delivering again would only send it twice
+    sent_message_id: int | None
+
+
+def encode(event: ProgressEvent) -> str:
+    values: dict[str, Any] = {}
+    for f in fields(event):
+        value = getattr(event, f.name)
+        values[f.name] = value.isoformat() if isinstance(value, datetime | time) else value
+    return json.dumps(values)
+
+
+def decode(text: str) -> ProgressEvent:
+    values = json.loads(text)
+    values["kind"] = EventKind(values["kind"])
+    if values.get("start") is not None:
+        values["start"] = time.fromisoformat(values["start"])
+    if values.get("release_at") is not None:
+        values["release_at"] = datetime.fromisoformat(values["release_at"])
+    return ProgressEvent(**values)
+
+
+async def insert(conn: aiosqlite.Connection, event: ProgressEvent) -> None:
+    """Put a notice in the outbox, inside the caller's transaction."""
+    await conn.execute(
+        "INSERT INTO notices (request_id, event) VALUES (?, ?)", (event.request_id, encode(event))
+    )
+
+
+class NoticeRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def pending(self) -> list[StoredNotice]:
+        """Notices not yet delivered, oldest first."""
+        query = (
+            "SELECT id, event, sent_message_id FROM notices WHERE delivered_at IS NULL AND gave_up IS NULL"
+        )
+        async with self._db.reading() as conn, conn.execute(f"{query} ORDER BY id") as cursor:
+            return [StoredNotice(row[0], decode(row[1]), row[2]) for row in await cursor.fetchall()]
+
+    async def sent(self, notice_id: int, message_id: int) -> None:
+        """The notice's message is out (its final progress edit may still be due)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE notices SET sent_message_id = ? WHERE id = ?", (message_id, notice_id))
+
+    async def delivered(self, notice_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(f"UPDATE notices SET delivered_at = {_NOW} WHERE id = ?", (notice_id,))
+
+    async def gave_up(self, notice_id: int, why: str) -> None:
+        """Telegram will never take it (the member blocked the bot, the chat is gone): stop trying."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE notices SET gave_up = ? WHERE id = ?", (why, notice_id))
