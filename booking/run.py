@@ -199,6 +199,32 @@ class RequestRun:
                 "booked. Please try again."
             )
 
+    async def settle_ended(self) -> None:
+        """A request that ended while an attempt's outcome was still unknown (a crash between the answer
+        and its record, or an older courtbot): the club's records decide, and a booking found corrects
+        what the member was told."""
+        adapter = self._adapter_factory()
+        try:
+            await self._login(adapter)
+            unknown = await self._storage.attempts.unresolved(self.request_id)
+            found = (await self._settle(adapter, unknown)).booking
+        except (RunFailed, Unclear) as error:
+            log.warning("request %s: an unknown attempt stays unsettled (%s)", self.request_id, error)
+            return
+        finally:
+            await adapter.close()
+        if found is not None:
+            log.warning(
+                "request %s had ended as %s, but the club holds it", self.request_id, self.request.status
+            )
+            await self._outcomes.end(
+                self.request,
+                RequestStatus.BOOKED,
+                f"Booked after all: the club's records show {describe(found.slot)} on {found.slot.day:%a %d %b}",
+                booking=found,
+                only_if=(self.request.status,),
+            )
+
     async def _run(self, adapter: SiteAdapter) -> Booking:
         self._emit(EventKind.WARMING_UP, "Logging in to the club")
         club = await self._transient(self._club_source)

@@ -118,7 +118,18 @@ class BookingService:
             else:
                 reason = "The slot passed while courtbot was not running; nothing was booked."
                 await self.outcomes.end(request, RequestStatus.FAILED, reason, reason=reason)
+        await self._settle_ended(exclude={r.id for r in requests})
         return len(requests)
+
+    async def _settle_ended(self, exclude: set[int | None]) -> None:
+        """Requests that ended with an attempt still unknown: settled against the club in the background."""
+        for request_id in await self.storage.attempts.requests_with_unresolved():
+            request = await self.storage.requests.get(request_id)
+            if request is None or request_id in exclude or request.status is RequestStatus.BOOKED:
+                continue
+            task = asyncio.create_task(self._run_for(request).settle_ended(), name=f"settle-{request_id}")
+            self._runs[request_id] = task
+            task.add_done_callback(lambda _, rid=request_id: self._runs.pop(rid, None))
 
     async def _slot_still_ahead(self, request: BookingRequest, now: float) -> bool:
         club = await self.club()
@@ -361,7 +372,13 @@ class BookingService:
         assert request.id is not None
         if request.id in self._runs:
             return
-        run = RequestRun(
+        run = self._run_for(request)
+        task = asyncio.create_task(self._execute(run), name=f"request-{request.id}")
+        self._runs[request.id] = task
+        task.add_done_callback(lambda _: self._runs.pop(request.id or 0, None))
+
+    def _run_for(self, request: BookingRequest) -> RequestRun:
+        return RequestRun(
             request,
             storage=self.storage,
             adapter_factory=self._adapter_factory,
@@ -374,9 +391,6 @@ class BookingService:
             member_lock=self._member_locks[request.member_id],
             outcomes=self.outcomes,
         )
-        task = asyncio.create_task(self._execute(run), name=f"request-{request.id}")
-        self._runs[request.id] = task
-        task.add_done_callback(lambda _: self._runs.pop(request.id or 0, None))
 
     async def _execute(self, run: RequestRun) -> None:
         await run.execute()

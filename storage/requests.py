@@ -14,6 +14,8 @@ from storage import notices
 from storage.db import Database
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+#: attempt outcomes that leave it unknown whether the booking was made, until settled
+_UNKNOWN = (AttemptOutcome.SENT, AttemptOutcome.UNAVAILABLE, AttemptOutcome.NOT_UNDERSTOOD)
 
 
 def _times_text(times: Iterable[time]) -> str:
@@ -237,5 +239,11 @@ class AttemptRepo:
     async def unresolved(self, request_id: int) -> list[Attempt]:
         """Attempts whose outcome is unknown: sent and never answered, answered 5xx / timeout, or
         answered with a page we could not read - until settled as found or not found."""
-        unknown = (AttemptOutcome.SENT, AttemptOutcome.UNAVAILABLE, AttemptOutcome.NOT_UNDERSTOOD)
-        return [a for a in await self.for_request(request_id) if a.outcome in unknown]
+        return [a for a in await self.for_request(request_id) if a.outcome in _UNKNOWN]
+
+    async def requests_with_unresolved(self) -> list[int]:
+        """Every request with an attempt whose outcome is unknown, whatever the request's status."""
+        marks = ",".join("?" * len(_UNKNOWN))
+        query = f"SELECT DISTINCT request_id FROM attempts WHERE outcome IN ({marks}) ORDER BY request_id"
+        async with self._db.reading() as conn, conn.execute(query, _UNKNOWN) as cursor:
+            return [row[0] for row in await cursor.fetchall()]

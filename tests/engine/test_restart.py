@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from booking.models import AttemptOutcome, BookingRequest, RequestStatus
+from booking.models import Attempt, AttemptOutcome, BookingRequest, RequestStatus
 from tests.engine.harness import SITE_ID, club_day, next_release, world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,3 +148,26 @@ async def test_fifty_members_sharing_a_release_all_fire_and_book(tmp_path: Path,
         lateness = sorted((t - release.timestamp()) * 1000 for t in firsts.values())
         assert len(lateness) == 50
         assert lateness[0] >= 0 and lateness[-1] < 500, lateness
+
+
+async def test_start_up_settles_an_ended_request_whose_attempt_was_left_unknown(
+    tmp_path: Path, key: str
+) -> None:
+    """A request told 'failed' while its booking request's answer was never recorded: the club decides."""
+    async with world(tmp_path, key) as w:
+        member = await w.member(1)
+        day = club_day(w, 2)
+        failed = await w.storage.requests.create(
+            BookingRequest(member, day, (time(18),), 60, (2,), status=RequestStatus.FAILED, reason="a lie")
+        )
+        await w.storage.attempts.record(Attempt(failed.id or 0, 2, time(18), sent_at=w.clock.now()))
+        held = w.club.state.book("alice", SITE_ID[2], day, time(18))
+        await w.service.restore()
+        done = await w.finished(failed.id or 0)
+        assert (done.status, done.reference) == (RequestStatus.BOOKED, held.reference)
+        [event] = [e for e in w.events if e.request_id == failed.id]
+        assert event.text.startswith("Booked after all")
+        assert [a.outcome for a in await w.storage.attempts.for_request(failed.id or 0)] == [
+            AttemptOutcome.FOUND
+        ]
+        assert len(w.bookings("alice")) == 1
