@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
@@ -22,6 +22,7 @@ from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
 from booking.models import Attempt, AttemptOutcome, BookingRequest, Credentials, RequestStatus
 from booking.outcomes import Outcomes
+from booking.plan import Assignment, ReleasePlans, SlotClaims
 from booking.settle import Settlement, settle
 from booking.sites.base import ArmedPrepare, Booking, CellState, ClockSample, Prepared, SiteAdapter, Slot
 from booking.sites.errors import (
@@ -49,6 +50,8 @@ ALL_TAKEN = "all-taken"
 #: a CHECKING (or final FAILED) event's outcome when looking again has not settled a booking: the admins
 #: are told too, since only the club's own staff can see what its site would not show us
 STILL_UNCLEAR = "still-unclear"
+#: a BOOKED event's outcome when the slot reads back held twice (a site that does not lock)
+DOUBLE_BOOKED = "double-booked"
 LOGIN_REFUSED = "The club refused your login - has your password changed? Send /login to update it."
 
 
@@ -64,9 +67,19 @@ class Policy:
     backoff_max_s: float = 5.0
     max_slow_checks: int = 5  # unclear outcomes in a row before we give up
     arm_lead_s: float = 1.0  # connect the pre-built first request this long before firing
+    #: plan a shared release (club-mates never race each other); off only to measure what it is worth
+    plan_releases: bool = True
     recheck_first_s: float = 60.0  # look again at an unclear booking after this, doubling each time
     recheck_max_s: float = 3600.0
     alert_after_checks: int = 3  # looks that leave it unclear before the admins are told
+
+
+#: the release plan is made this long before the first requests are armed
+PLAN_LEAD_S = 1.0
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 class RunFailed(Exception):
@@ -112,6 +125,8 @@ class RequestRun:
         policy: Policy,
         member_lock: asyncio.Lock,
         outcomes: Outcomes,
+        claims: SlotClaims,
+        plans: ReleasePlans,
     ) -> None:
         assert request.id is not None
         self.request = request
@@ -126,6 +141,10 @@ class RequestRun:
         self._policy = policy
         self._member_lock = member_lock
         self._outcomes = outcomes
+        self._claims = claims
+        self._plans = plans
+        self._assignment: Assignment | None = None
+        self._release_s = (request.release_at or datetime.now(UTC)).timestamp()
         self._offset_s = 0.0
         self._half_rtt_s = 0.0
         self._credentials: Credentials | None = None
@@ -183,6 +202,8 @@ class RequestRun:
         else:
             await self._succeed(booking)
         finally:
+            self._claims.release(self.request_id)
+            self._plans.leave(self._release_s, self.request_id)
             await adapter.close()
 
     async def _unexpected_error(self) -> None:
@@ -229,9 +250,11 @@ class RequestRun:
         self._emit(EventKind.WARMING_UP, "Logging in to the club")
         club = await self._transient(self._club_source)
         self._rules, self._courts = club.rules, club.court_numbers
-        release = self.request.release_at or datetime.now(UTC)
-        release_s = release.timestamp()
+        release = self.request.release_at or datetime.fromtimestamp(self._release_s, UTC)
+        release_s = self._release_s
         sample: ClockSample | None = None
+        if self._clock.now() < release_s and self._policy.plan_releases:
+            self._plans.join(release_s, self.request, self._candidates())  # at once: the plan waits for none
         if self._clock.now() < release_s:
             # Before logging in: many members warming up together would disturb the estimate.
             sample = await self._sync_clock(adapter)
@@ -252,17 +275,19 @@ class RequestRun:
         pending: Attempt | None = None
         armed: ArmedPrepare | None = None
         if sample is not None and self._server_now() < release_s:
-            if self._rules.hold_before_open:
-                prepared = await self._prepare_early(adapter, candidates[0])
-            # The first attempt is on disk before we wait, so nothing but the request is left to do at
-            # the instant itself.
-            pending = await self._record(candidates[0])
             fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
-            if prepared is None:
-                armed = await self._arm(adapter, candidates[0], fire_at)
+            candidates = await self._planned(candidates, release_s, fire_at)
+            if self._first_is_ours() and self._claim(candidates[0]):
+                if self._rules.hold_before_open:
+                    prepared = await self._prepare_early(adapter, candidates[0])
+                # The first attempt is on disk before we wait, so nothing but the request is left to do
+                # at the instant itself.
+                pending = await self._record(candidates[0])
+                if prepared is None:
+                    armed = await self._arm(adapter, candidates[0], fire_at)
             await self._gates.wait(fire_at, armed.fire if armed else None)
             self._fired_at_release = True
-            self._emit(EventKind.FIRING, f"Firing for {describe(candidates[0])}", release_at=release)
+            self._emit(EventKind.FIRING, self._firing_text(candidates), release_at=release)
         else:
             candidates = await self._free_first(adapter, candidates)
             self._emit(EventKind.FIRING, f"Booking {describe(candidates[0])}")
@@ -270,6 +295,50 @@ class RequestRun:
         # (MRBS), two of them in flight could both land and beat the club's own per-day limit.
         async with self._member_lock:
             return await self._attempt_all(adapter, candidates, prepared, pending, armed, release_s)
+
+    async def _planned(self, candidates: list[Slot], release_s: float, fire_at: float) -> list[Slot]:
+        """The member's choices as the release's plan orders them (made just before arming, once every
+        run due then has joined)."""
+        if not self._policy.plan_releases:
+            return candidates
+        await self._clock.sleep_until(fire_at - self._policy.arm_lead_s - PLAN_LEAD_S)
+        self._assignment = await self._plans.assignment(release_s, self.request_id)
+        return list(self._assignment.slots)
+
+    def _first_is_ours(self) -> bool:
+        """Whether the plan left the member a first request (it may have given all their choices away)."""
+        return self._assignment is None or self._assignment.choice is not None
+
+    def _claim(self, slot: Slot) -> bool:
+        """Whether we may send for `slot`: no other request of ours is trying it (or had it)."""
+        return not self._policy.plan_releases or self._claims.claim(self.request_id, slot) is None
+
+    def _firing_text(self, candidates: list[Slot]) -> str:
+        planned = self._assignment
+        if planned is None or planned.choice == 0:
+            return f"Firing for {describe(candidates[0])}"
+        first = describe(self._candidates()[0])
+        if planned.choice is None:
+            return (
+                f"Every one of your choices went to other members of this bot who have won fewer contested "
+                f"courts lately (or asked first); {planned.wanting_first} wanted {first}. I'll try any they "
+                "give up."
+            )
+        return (
+            f"Firing for {describe(candidates[0])}, your {_ordinal(planned.choice + 1)} choice: "
+            f"{planned.wanting_first} members of this bot wanted {first}, and it went to one who has won "
+            "fewer contested courts lately (or asked first)"
+        )
+
+    def _plan_note(self, slot: Slot) -> str:
+        planned = self._assignment
+        if planned is None or planned.choice in (0, None) or slot != planned.slots[0]:
+            return ""
+        first = describe(self._candidates()[0])
+        return (
+            f" — {planned.wanting_first} members wanted {first}; you got {describe(slot)}, "
+            f"your {_ordinal(planned.choice + 1)} choice"
+        )
 
     async def _login(self, adapter: SiteAdapter) -> None:
         self._credentials = await self._storage.credentials.get(self.request.member_id)
@@ -356,14 +425,18 @@ class RequestRun:
         release_s: float,
     ) -> Booking:
         taken: list[Slot] = []
+        to_mates: list[Slot] = []
         for index, slot in enumerate(candidates):
             if index > 0:
                 prepared, pending, armed = None, None, None
+            if not self._claim(slot):
+                to_mates.append(slot)
+                continue
             booking = await self._attempt_slot(adapter, slot, prepared, pending, armed, release_s)
             if booking is not None:
                 return booking
             taken.append(slot)
-        raise AllTaken(self._all_taken_text(taken))
+        raise AllTaken(self._all_taken_text(taken, to_mates))
 
     async def _attempt_slot(
         self,
@@ -527,9 +600,14 @@ class RequestRun:
 
     # -- endings --------------------------------------------------------------------------------------
 
-    def _all_taken_text(self, slots: list[Slot]) -> str:
-        tried = ", ".join(describe(s) for s in slots)
-        return f"Every choice was taken ({tried}). Nothing was booked."
+    def _all_taken_text(self, slots: Sequence[Slot], to_mates: Sequence[Slot] = ()) -> str:
+        parts = []
+        if slots:
+            parts.append(f"Every choice was taken ({', '.join(describe(s) for s in slots)})")
+        if to_mates:
+            mates = ", ".join(describe(s) for s in to_mates)
+            parts.append(f"{'and ' if slots else ''}{mates} went to other members of this bot")
+        return f"{'; '.join(parts)}. Nothing was booked."
 
     async def _succeed(self, booking: Booking) -> None:
         slot = booking.slot
@@ -538,12 +616,23 @@ class RequestRun:
         if self._fired_at_release and self.request.release_at is not None and sent_at is not None:
             arrival = sent_at + self._offset_s + self._half_rtt_s
             after_ms = (arrival - self.request.release_at.timestamp()) * 1000
+        if self._policy.plan_releases and self._plans.contested(self._release_s, slot):
+            await self._storage.contests.record_win(self.request.member_id, self._clock.now())
+        text = f"Booked {describe(slot)} on {slot.day:%a %d %b}{self._plan_note(slot)}"
+        if booking.double:
+            log.warning("request %s: %s reads back booked twice", self.request_id, describe(slot))
+            text = (
+                f"The club's site shows {describe(slot)} on {slot.day:%a %d %b} booked twice: yours "
+                f"(ref {booking.reference}) and someone else's, made at the same moment. The club's site "
+                "does not stop that; its staff have been told, and will say whose it is."
+            )
         await self._outcomes.end(
             self.request,
             RequestStatus.BOOKED,
-            f"Booked {describe(slot)} on {slot.day:%a %d %b}",
+            text,
             booking=booking,
             after_release_ms=after_ms,
+            outcome=DOUBLE_BOOKED if booking.double else None,
         )
 
     async def _checking(self, reason: str) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,6 +17,7 @@ from booking.gate import FireGates
 from booking.models import BookingRequest, Credentials, RequestStatus
 from booking.nightcheck import night_before_problems
 from booking.outcomes import Outcomes
+from booking.plan import CONTEST_MEMORY_DAYS, ReleasePlans, SlotClaims
 from booking.release import ReleaseRule, WindowKind, to_utc
 from booking.run import STILL_UNCLEAR, AdapterFactory, Policy, RequestRun
 from booking.scheduler import CHECK, RECHECK, ReleaseScheduler
@@ -81,6 +82,8 @@ class BookingService:
         self._gates = FireGates(clock)
         self._clock_estimate = SharedClockEstimate(clock)
         self.outcomes = Outcomes(storage, self.bus, clock)
+        self._claims = SlotClaims()
+        self._plans = ReleasePlans(self._recent_contest_wins)
         self._club: Club | None = None
         self._club_lock = asyncio.Lock()
         self._runs: dict[int, asyncio.Task[None]] = {}
@@ -139,10 +142,15 @@ class BookingService:
     def every(self, interval_s: float, job: Callable[[], Awaitable[None]], name: str) -> None:
         self._scheduler.every(interval_s, job, name)
 
+    async def _recent_contest_wins(self, member_ids: Sequence[int]) -> dict[int, int]:
+        since = self.clock.now() - CONTEST_MEMORY_DAYS * 86400
+        return await self.storage.contests.wins_since(member_ids, since)
+
     async def prune(self, retention_days: int) -> int:
         """Forget requests that ended more than `retention_days` ago and whose day has passed."""
         now = datetime.fromtimestamp(self.clock.now(), UTC)
         today = now.astimezone((await self.club()).rules.timezone).date()
+        await self.storage.contests.forget_before(self.clock.now() - CONTEST_MEMORY_DAYS * 86400)
         return await self.storage.requests.prune(now - timedelta(days=retention_days), today)
 
     @property
@@ -390,6 +398,8 @@ class BookingService:
             policy=self._policy,
             member_lock=self._member_locks[request.member_id],
             outcomes=self.outcomes,
+            claims=self._claims,
+            plans=self._plans,
         )
 
     async def _execute(self, run: RequestRun) -> None:

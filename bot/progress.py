@@ -32,7 +32,7 @@ from telegram.ext import ExtBot
 
 from booking.events import EventKind, ProgressEvent
 from booking.models import BookingRequest, RequestStatus
-from booking.run import ALL_TAKEN, STILL_UNCLEAR
+from booking.run import ALL_TAKEN, DOUBLE_BOOKED, STILL_UNCLEAR
 from booking.service import BookingService, NotFound
 from bot import ics, keyboards, texts
 from bot.delivery import NO_RETRY_AFTER, retry_after_seconds
@@ -452,6 +452,9 @@ class ProgressNotifier:
         if event.outcome == STILL_UNCLEAR:
             for admin_id in self._admin_ids:
                 self._outbox(admin_id).notify(Notice(texts.unclear_admin_alert(view.request, event.text)))
+        if event.outcome == DOUBLE_BOOKED:
+            for admin_id in self._admin_ids:
+                self._outbox(admin_id).notify(Notice(texts.double_booked_admin_alert(view.request, event)))
         if event.kind.is_final:
             await self._sweep()  # its notice was stored with the final status
             if event.outcome == ALL_TAKEN:

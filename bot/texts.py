@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from booking.events import EventKind, ProgressEvent
 from booking.models import BookingRequest, RequestStatus, SeriesStatus, WeeklySeries
 from booking.release import ReleaseRule
+from booking.run import DOUBLE_BOOKED
 from booking.sites.base import Booking
 from booking.weekly import WEEKDAYS
 from bot.oneline import OneLineError, Problem
@@ -385,6 +386,8 @@ def progress(header: str, lines: Sequence[str], intro: str | None = None) -> str
 def booked_notice(request: BookingRequest, event: ProgressEvent, court_name: str, tz: ZoneInfo) -> str:
     start = event.start or request.times[0]
     slot = f"{court_name} · {day(request.day)} {hm(start)}–{hm(end_time(start, request.duration_min))}"
+    if event.outcome == DOUBLE_BOOKED:
+        return f"⚠️ Booked twice! {slot}\n{event.text}\n/bookings to see or cancel yours."
     lines = [f"✅ Booked! {slot}"]
     if event.reference:
         lines[0] += f" · ref {event.reference}"
@@ -418,6 +421,15 @@ def unclear_notice(request: BookingRequest, why: str, *, final: bool = False) ->
     return (
         f"🔍 Your booking for {day(request.day)} {times(request.times)} may or may not have gone through. "
         f"{why}{then}"
+    )
+
+
+def double_booked_admin_alert(request: BookingRequest, event: ProgressEvent) -> str:
+    """For the admins: the club's site let two bookings take one court at one time."""
+    return (
+        f"⚠️ Admin: the club's site shows court {event.court} on {day(request.day)} at "
+        f"{hm(event.start or request.times[0])} booked twice; one is member {request.member_id}'s "
+        f"(ref {event.reference}, request #{request.id}). Please settle it with the other holder."
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.contests import ContestRepo
 from storage.credentials import CredentialRepo
 from storage.crypto import Vault, key_ring
 from storage.db import Database
@@ -25,6 +26,7 @@ class Storage:
     progress: ProgressMessageRepo
     series: SeriesRepo
     notices: NoticeRepo
+    contests: ContestRepo
 
     @classmethod
     async def open(cls, data_dir: Path, keys: tuple[str, ...] = ()) -> Storage:
@@ -40,6 +42,7 @@ class Storage:
             progress=ProgressMessageRepo(db),
             series=SeriesRepo(db),
             notices=NoticeRepo(db),
+            contests=ContestRepo(db),
         )
 
     async def close(self) -> None:

@@ -89,6 +89,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notices_pending ON notices (id) WHERE delivered_at IS NULL AND gave_up IS NULL;
     """,
+    # 4: slots a member won that another of our members wanted too (the release plan's fairness)
+    """
+    CREATE TABLE contest_wins (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        member_id  INTEGER NOT NULL REFERENCES members (telegram_id) ON DELETE CASCADE,
+        won_at     REAL NOT NULL
+    );
+    CREATE INDEX contest_wins_by_member ON contest_wins (member_id, won_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

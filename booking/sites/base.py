@@ -91,6 +91,8 @@ class Prepared:
 class Booking:
     reference: str
     slot: Slot
+    #: read back from a site that does not lock, the slot also shows someone else's booking
+    double: bool = False
 
 
 class ArmedPrepare(Protocol):

@@ -331,13 +331,11 @@ class MrbsAdapter(HttpMemberAdapter):
                 page, f"the club answered with a redirect to {location[:80]!r}, not to the day"
             )
         view, mine = await self._day_and_mine(slot.day)
-        ours = [
-            e
-            for e in view.entries.values()
-            if e.room_id == room and e.start == slot.start and e.entry_id in mine
-        ]
+        here = [e for e in view.entries.values() if e.room_id == room and _meets(e, slot)]
+        ours = [e for e in here if e.entry_id in mine and e.start == slot.start]
         if len(ours) == 1 and ours[0].minutes == slot.duration_min:
-            return Booking(str(ours[0].entry_id), slot)
+            # MRBS does not lock: another booking may have passed its check alongside ours.
+            return Booking(str(ours[0].entry_id), slot, double=len(here) > 1)
         raise PageNotUnderstood(
             page, "the club redirected as after a booking, but the day shows no booking of yours there"
         )
@@ -538,6 +536,13 @@ def _commit_form(data: Mapping[str, Any]) -> tuple[dict[str, str], int]:
     ):
         raise InvalidRequest("This booking was not prepared for this club; prepare it again.")
     return dict(form), room
+
+
+def _meets(entry: pages.EntryCover, slot: Slot) -> bool:
+    """Whether an entry shown in the day view overlaps the slot's time."""
+    start = entry.start.hour * 60 + entry.start.minute
+    wanted = slot.start.hour * 60 + slot.start.minute
+    return start < wanted + slot.duration_min and wanted < start + entry.minutes
 
 
 def _covered(entry: pages.EntryCover, starts: Sequence[time], resolution_s: int) -> list[time]:

@@ -4,11 +4,14 @@ cannot show is told as unclear, to the member and then to the admins, and as boo
 
 from __future__ import annotations
 
+import asyncio
+from datetime import time
 from pathlib import Path
 
 from booking.models import RequestStatus
 from bot import texts
 from tests.bot.conftest import ADMIN, ALICE, bot_world, days_ahead, logged_in
+from tests.mrbs.helpers import ROOM, Browser
 
 
 async def test_a_member_with_a_display_name_books_sees_and_cancels(tmp_path: Path, key: str) -> None:
@@ -50,3 +53,25 @@ async def test_a_booking_the_club_cannot_show_is_told_as_unclear_not_as_failed(
         notice = await world.api.wait_for_message(ALICE, lambda m: m.document is not None, timeout=8)
         assert "✅ Booked!" in (notice.caption or "") and str(entry.id) in (notice.caption or "")
         assert world.club.state.bookings() == [entry]
+
+
+async def test_a_booking_read_back_held_twice_warns_the_member_and_the_admins(
+    tmp_path: Path, key: str
+) -> None:
+    async with bot_world(tmp_path, key, site="mrbs", race_window_ms=1000) as world:
+        await logged_in(world, ALICE, "alice", "alice-pass")
+        day = days_ahead(world, 2)
+        summary = await world.say(ALICE, f"/book {day.isoformat()} 18:00 court 2", expect="Ready to book")
+        rival = Browser(world.club)  # type: ignore[arg-type]
+        try:
+            await rival.login("bob")
+            racing = asyncio.create_task(rival.book(ROOM[2], day, time(18)))
+            await asyncio.sleep(0.05)
+            await world.press(ALICE, summary, texts.BOOK_NOW_BUTTON)
+            await racing
+        finally:
+            await rival.close()
+        notice = await world.api.wait_for_message(ALICE, lambda m: m.document is not None, timeout=8)
+        assert "⚠️ Booked twice!" in (notice.caption or "") and "✅" not in (notice.caption or "")
+        alert = await world.api.wait_for_text(ADMIN, "booked twice")
+        assert "member 1001" in alert.text

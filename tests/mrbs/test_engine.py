@@ -21,7 +21,7 @@ import pytest
 from booking.events import EventKind, ProgressEvent
 from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
 from booking.release import to_utc
-from booking.run import STILL_UNCLEAR
+from booking.run import DOUBLE_BOOKED, STILL_UNCLEAR
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter
@@ -232,3 +232,59 @@ async def test_a_session_lost_at_the_commit_costs_exactly_one_login(tmp_path: Pa
         assert done.status is RequestStatus.BOOKED, done.reason
         assert [a.outcome for a in world.server.state.arrivals()] == ["session-expired", "booked"]
         assert world.server.state.logins == ["alice", "alice"], "the warm-up's, and one for the lost session"
+
+
+async def test_two_members_wanting_one_court_on_an_mrbs_that_does_not_lock_never_double_book(
+    tmp_path: Path, key: str
+) -> None:
+    day = date(2027, 1, 20)
+    release = release_of(day, clock_time(18))
+    async with mrbs_world(tmp_path, key, release, race_window_ms=300, max_per_day=None) as world:
+        alice, bob = await world.member(1, "alice"), await world.member(2, "bob")
+        first = await world.service.submit(alice, day, (clock_time(18),), 60, (2, 3))
+        second = await world.service.submit(bob, day, (clock_time(18),), 60, (2, 3))
+        done_a, done_b = await world.finished(first.id), await world.finished(second.id)
+        assert (done_a.status, done_a.booked_court) == (RequestStatus.BOOKED, 2), done_a.reason
+        assert (done_b.status, done_b.booked_court) == (RequestStatus.BOOKED, 3), done_b.reason
+        held = sorted((e.room_id, e.create_by) for e in world.server.state.bookings())
+        assert held == [(ROOM[2], "alice"), (ROOM[3], "bob")], "one booking of each court"
+        assert all(a.outcome == "booked" for a in world.server.state.arrivals()), "no request was wasted"
+        [booked] = [e for e in world.events if e.request_id == second.id and e.kind is EventKind.BOOKED]
+        assert "2 members wanted court 2 at 18:00; you got court 3 at 18:00, your 2nd choice" in booked.text
+
+
+async def test_a_member_whose_only_choice_went_to_a_club_mate_is_told_why(tmp_path: Path, key: str) -> None:
+    day = date(2027, 1, 20)
+    release = release_of(day, clock_time(18))
+    async with mrbs_world(tmp_path, key, release, race_window_ms=300) as world:
+        alice, bob = await world.member(1, "alice"), await world.member(2, "bob")
+        await world.storage.contests.record_win(alice, world.clock.now() - 86400)  # alice won one lately
+        first = await world.service.submit(alice, day, (clock_time(18),), 60, (2,))
+        second = await world.service.submit(bob, day, (clock_time(18),), 60, (2,))
+        done_a, done_b = await world.finished(first.id), await world.finished(second.id)
+        assert (done_b.status, done_b.booked_court) == (RequestStatus.BOOKED, 2), "bob has won fewer lately"
+        assert done_a.status is RequestStatus.FAILED
+        assert "court 2 at 18:00 went to other members of this bot" in (done_a.reason or "")
+        assert [(e.room_id, e.create_by) for e in world.server.state.bookings()] == [(ROOM[2], "bob")]
+        assert [a.username for a in world.server.state.arrivals()] == ["bob"], "alice sent nothing"
+        assert await world.storage.contests.wins_since([alice, bob], 0) == {alice: 1, bob: 1}
+
+
+async def test_a_slot_read_back_held_twice_is_reported_not_called_a_success(tmp_path: Path, key: str) -> None:
+    async with mrbs_world(tmp_path, key, race_window_ms=1000) as world:
+        member = await world.member(1)
+        day = datetime.fromtimestamp(world.clock.now(), LONDON).date() + timedelta(days=2)
+        rival = Browser(world.server)
+        try:
+            await rival.login("bob")
+            racing = asyncio.create_task(rival.book(ROOM[2], day, clock_time(18)))
+            await asyncio.sleep(0.05)  # bob's booking has passed MRBS's check and not yet been stored
+            request = await world.service.submit(member, day, (clock_time(18),), 60, (2, 3))
+            await racing
+        finally:
+            await rival.close()
+        done = await world.finished(request.id)
+        assert (done.status, done.booked_court) == (RequestStatus.BOOKED, 2)
+        [event] = [e for e in world.events if e.request_id == request.id and e.kind is EventKind.BOOKED]
+        assert event.outcome == DOUBLE_BOOKED and "booked twice" in event.text
+        assert sorted(e.create_by for e in world.server.state.bookings()) == ["alice", "bob"]
