@@ -3,11 +3,16 @@
 Two hundred members firing at 07:00:00 must not each spin their own final approach on a 2-core machine;
 one timer wakes, sends every armed request in one tight loop, then opens an `asyncio.Event` so the
 waiting runs carry on (reading their answers, or sending through the ordinary path) in queue order.
+
+Python's garbage collector can stop the process for tens of milliseconds at any allocation; from the
+moment a gate is set until its requests are out, it is kept off (and what exists is frozen, so the
+collection that follows skips it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +41,9 @@ class FireGates:
         key = round(instant, 3)
         gate = self._gates.get(key)
         if gate is None:
+            if not self._gates:
+                gc.freeze()
+                gc.disable()
             gate = self._gates[key] = _Gate()
             timer = asyncio.create_task(self._open_at(key, gate))
             self._timers.add(timer)
@@ -54,4 +62,7 @@ class FireGates:
                     fire()
                 except Exception:  # one member's broken connection must not hold back the rest
                     log.exception("an armed request could not be sent")
+            if not self._gates:
+                gc.enable()
+                gc.unfreeze()
             gate.opened.set()

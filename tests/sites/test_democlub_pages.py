@@ -25,6 +25,9 @@ from booking.sites.errors import (
     SiteError,
     SlotTaken,
 )
+from sim.club import pages as club_pages
+from sim.club.config import ClubConfig
+from sim.club.model import Hold, Slot
 from tests.sites import democlub_html as html
 from tests.sites.democlub_html import DAY
 
@@ -310,3 +313,25 @@ def test_mangled_pages_raise_only_site_errors(label: str, data: st.DataObject) -
     junk = data.draw(st.text(alphabet=st.sampled_from("<>/=\"' abdehilmrtx-!&;#[]"), max_size=30))
     with contextlib.suppress(SiteError):
         parse(text[:start] + junk + text[end:])
+
+
+def test_the_confirm_forms_fast_path_reads_the_clubs_own_page_as_the_full_parser_does() -> None:
+    config = ClubConfig(partner_required=True)
+    hold = Hold("H&1", "alice", Slot("5", DAY, time(18), 60), 1_900_000_000.0)
+    text = club_pages.confirm(hold, config, "alice", 'c"sr<f')
+    fast = pages._confirm_form_fast(text)
+    assert fast is not None and fast == pages.confirm_form_in_full(text)
+    assert (fast.hold_id, fast.csrf_token, fast.partner_required) == ("H&1", 'c"sr<f', True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_confirm_forms_fast_path_never_reads_what_the_full_parser_would_not(data: st.DataObject) -> None:
+    text = html.confirm_page()
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 40)))
+    junk = data.draw(st.text(alphabet=st.sampled_from("<>/=\"' abdehilmrtx-!&;#[]"), max_size=30))
+    mangled = text[:start] + junk + text[end:]
+    fast = pages._confirm_form_fast(mangled)
+    if fast is not None:
+        assert fast == pages.confirm_form_in_full(mangled)
