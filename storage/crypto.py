@@ -69,9 +69,8 @@ class Vault:
 
 
 def load_or_create_key_file(data_dir: Path) -> str:
-    """The generated key in DATA_DIR/secret.key, created once with mode 0600."""
+    """The generated key in DATA_DIR/secret.key (DATA_DIR exists), created once with mode 0600."""
     path = data_dir / KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
