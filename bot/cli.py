@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.startup import StartupError
 from storage.crypto import SecretKeyError, new_key
 from storage.db import StorageError
 
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 from bot.app import run
 
                 run(settings)
-    except (SettingsError, SecretKeyError, StorageError) as error:
+    except (SettingsError, SecretKeyError, StorageError, StartupError) as error:
         sys.exit(f"courtbot: {error}")
     except KeyboardInterrupt:
         pass
