@@ -85,6 +85,7 @@ async def _start(
 ) -> Courtbot:
     storage = await Storage.open(settings.data_dir, settings.encryption_keys)
     started.push_async_callback(storage.close)
+    await storage.credentials.check_keys()
     club: RunningClub | RunningMrbs | None = None
     botapi: RunningBotApi | None = None
     admins = settings.admin_users

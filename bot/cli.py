@@ -23,6 +23,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     club = commands.add_parser("club", help="run the simulated club site alone")
     commands.add_parser("keygen", help="print a new encryption key for ENCRYPTION_KEYS")
     commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key")
+    commands.add_parser(
+        "forget-logins", help="delete every stored club login (their key is lost); members /login again"
+    )
     commands.add_parser("check", help="validate the settings and print them, secrets masked")
 
     from sim.club.cli import add_arguments as add_club_arguments
@@ -42,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 _check(settings)
             elif args.command == "rotate-keys":
                 asyncio.run(_rotate(settings))
+            elif args.command == "forget-logins":
+                asyncio.run(_forget_logins(settings))
             else:
                 from bot.app import run
 
@@ -71,3 +76,14 @@ async def _rotate(settings: Settings) -> None:
     finally:
         await storage.close()
     print(f"re-encrypted {count} stored login(s) under the first key; older keys may now be removed")
+
+
+async def _forget_logins(settings: Settings) -> None:
+    from storage import Storage
+
+    storage = await Storage.open(settings.data_dir, settings.encryption_keys)
+    try:
+        count = await storage.credentials.delete_all()
+    finally:
+        await storage.close()
+    print(f"forgot {count} stored login(s); each member sends /login again")

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from booking.models import Access, Credentials, Member
 from sim.botapi.runner import RunningBotApi
 from sim.club.runner import RunningClub
+from storage import Storage
+from storage.crypto import new_key
 from tests.ops.conftest import TOKEN, environment, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +54,13 @@ def the_line(stderr: str) -> str:
     return lines[0]
 
 
+async def _stored_login(data_dir: Path, keys: tuple[str, ...] = ()) -> None:
+    storage = await Storage.open(data_dir, keys)
+    await storage.members.upsert(Member(1, "Alice", access=Access.ALLOWED))
+    await storage.credentials.save(1, Credentials("alice", "alice-pass"))
+    await storage.close()
+
+
 Setup = Callable[[Path, dict[str, str]], Awaitable[None]]
 
 
@@ -71,16 +81,27 @@ async def _data_dir_is_a_file(data_dir: Path, _: dict[str, str]) -> None:
     await asyncio.to_thread(data_dir.write_text, "")
 
 
-@pytest.mark.parametrize(
-    ("setup", "says"),
-    [
-        (_refused_token, "courtbot: TELEGRAM_BOT_TOKEN: Telegram refused the token"),
-        (_api_url_with_bot, "courtbot: TELEGRAM_API_URL: "),
-        (_damaged_database, "courtbot: {data}/courtbot.sqlite3 is damaged or not a courtbot database"),
-        (_data_dir_is_a_file, "courtbot: DATA_DIR: {data} cannot be courtbot's folder (it is a file)"),
-    ],
-    ids=lambda value: value.__name__.strip("_") if callable(value) else None,
-)
+async def _wrong_key(data_dir: Path, _: dict[str, str]) -> None:
+    await _stored_login(data_dir, (new_key(),))  # written under a key the bot is not given
+
+
+async def _lost_key_file(data_dir: Path, env: dict[str, str]) -> None:
+    del env["ENCRYPTION_KEYS"]
+    await _stored_login(data_dir)
+    await asyncio.to_thread((data_dir / "secret.key").unlink)
+
+
+CASES: list[tuple[Setup, str]] = [
+    (_refused_token, "courtbot: TELEGRAM_BOT_TOKEN: Telegram refused the token"),
+    (_api_url_with_bot, "courtbot: TELEGRAM_API_URL: "),
+    (_damaged_database, "courtbot: {data}/courtbot.sqlite3 is damaged or not a courtbot database"),
+    (_data_dir_is_a_file, "courtbot: DATA_DIR: {data} cannot be courtbot's folder (it is a file)"),
+    (_wrong_key, "courtbot: ENCRYPTION_KEYS: the stored club logins cannot be decrypted with it"),
+    (_lost_key_file, "courtbot: {data}/secret.key: the stored club logins cannot be decrypted with it"),
+]
+
+
+@pytest.mark.parametrize(("setup", "says"), CASES, ids=[setup.__name__.strip("_") for setup, _ in CASES])
 async def test_a_start_that_cannot_work_is_one_line_and_an_exit(
     tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi, setup: Setup, says: str
 ) -> None:
@@ -106,3 +127,28 @@ async def test_a_port_in_use_is_one_line_naming_it(
         env[setting] = str(taken.getsockname()[1])
         stderr = await failed_start(env)
     assert the_line(stderr).startswith(f"courtbot: {setting}: port {env[setting]} on 127.0.0.1 is in use")
+
+
+async def test_a_lost_key_is_got_over_by_forgetting_the_logins(
+    tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi
+) -> None:
+    await _stored_login(tmp_path, (new_key(),))
+    env = environment(tmp_path, club, botapi, key, free_port())
+    assert "courtbot forget-logins" in the_line(await failed_start(env))
+    forget = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "forget-logins",
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    said, _ = await forget.communicate()
+    assert forget.returncode == 0 and said.decode().startswith("forgot 1 stored login(s)")
+    storage = await Storage.open(tmp_path, (key,))
+    try:
+        await storage.credentials.check_keys()
+        assert await storage.credentials.get(1) is None
+    finally:
+        await storage.close()
