@@ -191,8 +191,7 @@ def _count_telegram_errors(
 
 
 def run(settings: Settings) -> None:
-    secrets = [settings.telegram_bot_token or "", *settings.encryption_keys]
-    logs.configure(settings.log_level, settings.log_format == "json", secrets)
+    logs.configure(settings.log_level, settings.log_format == "json")
     asyncio.run(_serve(settings))
 
 

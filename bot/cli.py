@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from booking.masking import mask, remember
+from bot import logs
 from bot.settings import Settings, SettingsError, load_settings
 from bot.startup import StartupError
 from storage.crypto import SecretKeyError, new_key
@@ -15,6 +17,7 @@ from storage.db import StorageError
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    logs.mask_uncaught()
     parser = argparse.ArgumentParser(
         prog="courtbot", description="Books tennis courts the instant they open."
     )
@@ -52,13 +55,15 @@ def main(argv: Sequence[str] | None = None) -> None:
 
                 run(settings)
     except (SettingsError, SecretKeyError, StorageError, StartupError) as error:
-        sys.exit(f"courtbot: {error}")
+        sys.exit(f"courtbot: {mask(str(error))}")
     except KeyboardInterrupt:
         pass
 
 
 def _settings() -> Settings:
-    return load_settings(os.environ)
+    settings = load_settings(os.environ)
+    remember(settings.telegram_bot_token or "", *settings.encryption_keys)
+    return settings
 
 
 def _check(settings: Settings) -> None:

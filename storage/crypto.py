@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from booking.masking import remember
+
 log = logging.getLogger(__name__)
 
 KEY_FILE = "secret.key"
@@ -46,6 +48,7 @@ class Vault:
                 raise SecretKeyError(f"encryption key {position} is not a Fernet key")
         self._ring = MultiFernet([Fernet(k.encode("ascii")) for k in keys])
         self._source = source
+        remember(*keys)
 
     def encrypt(self, plaintext: str) -> bytes:
         return self._ring.encrypt(plaintext.encode("utf-8"))
