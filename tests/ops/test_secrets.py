@@ -1,5 +1,6 @@
 """The token, the keys and members' passwords never reach what the process writes: log messages, the
-exceptions and tracebacks under them (plain and JSON), and tracebacks nobody caught, in any thread."""
+exceptions and tracebacks under them (plain and JSON), tracebacks nobody caught, in any thread, and what
+a club says at the login step."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from booking.models import RequestStatus
+from sim.botapi.runner import RunningBotApi
+from sim.club.runner import RunningClub
 from storage.crypto import new_key
+from tests.ops.conftest import environment, free_port
+from tests.ops.process import courtbot_process, prepare, read_request, until
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
@@ -71,3 +77,21 @@ def test_secrets_are_masked_in_everything_written_to_stderr(log_format: str) -> 
     else:
         assert "ERROR courtbot.test: refused: ***" in stderr
         assert "RuntimeError: the token *** was rejected; key ***; club said '***'" in stderr
+
+
+async def test_a_booking_whose_login_the_club_refuses_repeating_it_writes_no_password(
+    tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi
+) -> None:
+    request_id = await prepare(tmp_path, key, day_offset=2, released=True, password=PASSWORD)
+    club.config.update({"login_echo": True})  # and alice's password at the club is not PASSWORD
+    env = {**environment(tmp_path, club, botapi, key, free_port()), "LOG_FORMAT": "json"}  # at DEBUG
+
+    async def failed() -> bool:
+        return (await read_request(tmp_path, key, request_id))[0].status is RequestStatus.FAILED
+
+    log = tmp_path / "run.log"
+    async with courtbot_process(env, log):
+        await until(failed, within=10)
+    request, _ = await read_request(tmp_path, key, request_id)
+    assert "refused your login" in (request.reason or "")
+    assert PASSWORD not in log.read_text()
