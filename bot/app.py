@@ -29,7 +29,7 @@ from bot import logs
 from bot.application import BotRunner, BotServices, build_application
 from bot.metrics import Metrics
 from bot.ops import Check, ClubProbe, Ops
-from bot.settings import Settings, site_extra
+from bot.settings import Settings, cautions, site_extra
 from bot.startup import listening, telegram_accepts
 from storage import Storage
 
@@ -89,12 +89,11 @@ async def _start(
     club: RunningClub | RunningMrbs | None = None
     botapi: RunningBotApi | None = None
     admins = settings.admin_users
-    if settings.telegram_bot_token is None or settings.club_url is None:
-        from bot import playground  # the simulators: a real bot with a real club never loads them
+    if settings.telegram_bot_token is None:
+        from bot import playground  # the simulators: a real bot never loads them
 
         club, botapi = await playground.start_simulators(settings, started)
-        if botapi is not None:
-            admins = admins | {playground.USER}
+        admins = admins | {playground.USER}
     club_url = settings.club_url or (club.url if club else "")
     site = SiteConfig(base_url=club_url, court_map=settings.court_map, extra=site_extra(settings))
     booking = BookingService(
@@ -192,6 +191,8 @@ def _count_telegram_errors(
 
 def run(settings: Settings) -> None:
     logs.configure(settings.log_level, settings.log_format == "json")
+    for caution in cautions(settings):
+        log.warning(caution)
     asyncio.run(_serve(settings))
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from booking.masking import mask, remember
 from bot import logs
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, cautions, load_settings
 from bot.startup import StartupError
 from storage.crypto import SecretKeyError, new_key
 from storage.db import StorageError
@@ -31,9 +31,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     commands.add_parser("check", help="validate the settings and print them, secrets masked")
 
-    from sim.club.cli import add_arguments as add_club_arguments
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["club"]:  # the simulator's own flags; any other command leaves sim/ unloaded
+        from sim.club.cli import add_arguments as add_club_arguments
 
-    add_club_arguments(club)
+        add_club_arguments(club)
     args = parser.parse_args(argv)
     try:
         if args.command == "keygen":
@@ -69,6 +71,8 @@ def _settings() -> Settings:
 def _check(settings: Settings) -> None:
     for name, value in settings.masked().items():
         print(f"{name:<22} {value}")
+    for caution in cautions(settings):
+        print(f"warning: {caution}")
     print("settings are valid")
 
 

@@ -30,18 +30,16 @@ USER = PLAYGROUND_USER
 
 async def start_simulators(
     settings: Settings, stack: AsyncExitStack
-) -> tuple[RunningClub | RunningMrbs | None, RunningBotApi | None]:
-    """The simulated club (unless CLUB_URL names a real one) and the Bot API emulator (unless there is a
-    TELEGRAM_BOT_TOKEN), each stopped by `stack`."""
+) -> tuple[RunningClub | RunningMrbs | None, RunningBotApi]:
+    """The simulated club (unless CLUB_URL names a real one) and the Bot API emulator, each stopped by
+    `stack`."""
     club: RunningClub | RunningMrbs | None = None
     if settings.club_url is None:
         club = await (start_mrbs() if settings.club_site == "mrbs" else start_club())
         stack.push_async_callback(club.stop)
         log.info("no CLUB_URL: a simulated %s club runs at %s", settings.club_site, club.url)
-    botapi: RunningBotApi | None = None
-    if settings.telegram_bot_token is None:
-        botapi = await start_botapi()
-        stack.push_async_callback(botapi.stop)
+    botapi = await start_botapi()
+    stack.push_async_callback(botapi.stop)
     return club, botapi
 
 

@@ -29,13 +29,16 @@ async def until(predicate: Callable[[], object], within: float) -> None:
 
 
 @asynccontextmanager
-async def courtbot_process(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`courtbot run`, up once /healthz answers; SIGTERM on leaving, which must end it cleanly."""
+async def courtbot_process(
+    env: dict[str, str], log: Path, prelude: str = ""
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`courtbot run` (after the Python in `prelude`), up once /healthz answers; SIGTERM on leaving, which
+    must end it cleanly."""
     with log.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            "from bot.cli import main; main()",
+            f"{prelude}\nfrom bot.cli import main; main()",
             "run",
             cwd=ROOT,
             env={**os.environ, **env},

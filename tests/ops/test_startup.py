@@ -91,6 +91,10 @@ async def _lost_key_file(data_dir: Path, env: dict[str, str]) -> None:
     await asyncio.to_thread((data_dir / "secret.key").unlink)
 
 
+async def _no_club_url(_: Path, env: dict[str, str]) -> None:
+    del env["CLUB_URL"]  # with a token: a real bot, which must not book on a simulated club
+
+
 CASES: list[tuple[Setup, str]] = [
     (_refused_token, "courtbot: TELEGRAM_BOT_TOKEN: Telegram refused the token"),
     (_api_url_with_bot, "courtbot: TELEGRAM_API_URL: "),
@@ -98,6 +102,7 @@ CASES: list[tuple[Setup, str]] = [
     (_data_dir_is_a_file, "courtbot: DATA_DIR: {data} cannot be courtbot's folder (it is a file)"),
     (_wrong_key, "courtbot: ENCRYPTION_KEYS: the stored club logins cannot be decrypted with it"),
     (_lost_key_file, "courtbot: {data}/secret.key: the stored club logins cannot be decrypted with it"),
+    (_no_club_url, "courtbot: CLUB_URL: not set"),
 ]
 
 
