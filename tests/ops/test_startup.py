@@ -1,5 +1,6 @@
 """A real `courtbot run` that cannot start as configured says so in one line naming the setting or file,
 and exits non-zero at once: systemd and Docker restart (or stop) a process that exits, not one that hangs.
+An unreachable club is no such failure: the bot comes up and waits for it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from booking.models import Access, Credentials, Member
+from booking.models import Access, Credentials, Member, RequestStatus
 from sim.botapi.runner import RunningBotApi
-from sim.club.runner import RunningClub
+from sim.club.runner import RunningClub, start_club
 from storage import Storage
 from storage.crypto import new_key
 from tests.ops.conftest import TOKEN, environment, free_port
+from tests.ops.process import courtbot_process, prepare, read_request, until
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER_TOKEN = "987654:ZYXWVUTSRQPONMLKJIHGFEDCBA987654"
@@ -157,3 +160,32 @@ async def test_a_lost_key_is_got_over_by_forgetting_the_logins(
         assert await storage.credentials.get(1) is None
     finally:
         await storage.close()
+
+
+async def test_an_unreachable_club_is_waited_for_not_a_failure(
+    tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi
+) -> None:
+    ahead = await prepare(tmp_path, key, day_offset=20, released=False)  # needs only its stored release
+    missed = await prepare(tmp_path, key, day_offset=2, released=True)  # needs the club's time zone
+    club_port = free_port()
+    env = {
+        **environment(tmp_path, club, botapi, key, free_port()),
+        "CLUB_URL": f"http://127.0.0.1:{club_port}",
+    }
+
+    async def booked() -> bool:
+        return (await read_request(tmp_path, key, missed))[0].status is RequestStatus.BOOKED
+
+    async with courtbot_process(env, tmp_path / "run.log"):
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{env['HTTP_PORT']}/metrics") as response,
+        ):
+            assert "courtbot_scheduled_requests 1.0" in await response.text()
+        assert (await read_request(tmp_path, key, missed))[0].status is RequestStatus.SCHEDULED
+        back = await start_club(port=club_port)
+        try:
+            await until(booked, within=10)
+        finally:
+            await back.stop()
+    assert (await read_request(tmp_path, key, ahead))[0].status is RequestStatus.SCHEDULED
