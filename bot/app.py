@@ -159,7 +159,7 @@ async def _start(
             "telegram": _const(lambda: runner.healthy),
             "club": ClubProbe(club_url, cache_s=club_probe_cache_s),
         }
-        with listening("HTTP_PORT", settings.http_host, settings.http_port):
+        with listening("HTTP_PORT", settings.http_host, settings.http_port, host_setting="HTTP_HOST"):
             courtbot.ops = await Ops(checks, metrics, lambda: booking.scheduled_count).start(
                 settings.http_host, settings.http_port
             )

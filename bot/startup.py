@@ -19,8 +19,8 @@ class StartupError(Exception):
 
 
 @contextmanager
-def listening(setting: str, host: str, port: int) -> Iterator[None]:
-    """Serving on host:port, where `setting` names the port."""
+def listening(setting: str, host: str, port: int, host_setting: str | None = None) -> Iterator[None]:
+    """Serving on host:port, where `setting` names the port and `host_setting` the address, if settable."""
     try:
         yield
     except OSError as error:
@@ -29,9 +29,14 @@ def listening(setting: str, host: str, port: int) -> Iterator[None]:
                 f"{setting}: port {port} on {host} is in use (another courtbot?): stop what listens there, "
                 f"or set {setting} to a free port"
             ) from None
-        reason = os.strerror(error.errno) if error.errno else str(error)
+        reason = os.strerror(error.errno) if error.errno and error.errno > 0 else str(error)
+        if host_setting is None or error.errno in (errno.EACCES, errno.EPERM):
+            raise StartupError(
+                f"{setting}: cannot listen on port {port} ({reason}): choose another port"
+            ) from None
         raise StartupError(
-            f"{setting}: cannot listen on {host}:{port} ({reason}): choose another port or address"
+            f"{host_setting}: cannot listen on {host}:{port} ({reason}): use an address of this host, such as "
+            "127.0.0.1 or 0.0.0.0"
         ) from None
 
 

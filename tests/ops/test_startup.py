@@ -137,6 +137,14 @@ async def test_a_port_in_use_is_one_line_naming_it(
     assert the_line(stderr).startswith(f"courtbot: {setting}: port {env[setting]} on 127.0.0.1 is in use")
 
 
+async def test_an_address_not_of_this_host_is_one_line_naming_http_host(
+    tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi
+) -> None:
+    env = {**environment(tmp_path, club, botapi, key, free_port()), "HTTP_HOST": "192.0.2.1"}  # TEST-NET-1
+    stderr = await failed_start(env)
+    assert the_line(stderr).startswith("courtbot: HTTP_HOST: cannot listen on 192.0.2.1:")
+
+
 async def test_a_lost_key_is_got_over_by_forgetting_the_logins(
     tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi
 ) -> None:
