@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from booking.masking import remember
+
 
 class Role(StrEnum):
     MEMBER = "member"
@@ -32,6 +34,9 @@ class Member:
 class Credentials:
     username: str
     password: str
+
+    def __post_init__(self) -> None:
+        remember(self.password)  # whatever the process writes masks it, should a club or a bug echo it
 
     def __repr__(self) -> str:  # never let a password reach a log through repr()
         return f"Credentials(username={self.username!r}, password=***)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,6 +39,11 @@ OPEN_STATUSES = (
 )
 #: a night-before check is only worth making this long before the release (time to fix what it finds)
 CHECK_USEFUL_S = 600.0
+#: what start-up puts back on the scheduler or runs again
+RESTORED_STATUSES = (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.CHECKING)
+#: requests restored while the club cannot be read try it again after this, doubling up to the most
+RESUME_FIRST_S = 1.0
+RESUME_MAX_S = 300.0
 
 
 class NotFound(LookupError):
@@ -106,21 +112,19 @@ class BookingService:
         await asyncio.gather(*runs, return_exceptions=True)
 
     async def restore(self) -> int:
+        """Put every stored open request back; returns how many. One whose release is ahead only needs
+        its stored instant; the others need the club (see _resume), which may be down as we start."""
         now = self.clock.now()
-        requests = await self.storage.requests.with_status(
-            (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.CHECKING)
-        )
+        requests = await self.storage.requests.with_status(RESTORED_STATUSES)
+        need_club: list[int] = []
         for request in requests:
             assert request.id is not None
-            if request.status in (RequestStatus.RUNNING, RequestStatus.CHECKING):
-                self._launch(request)  # it starts by settling whatever an earlier run left unknown
-            elif request.release_at and request.release_at.timestamp() - self._policy.warmup_s > now:
+            ahead = request.release_at and request.release_at.timestamp() - self._policy.warmup_s > now
+            if request.status is RequestStatus.SCHEDULED and ahead:
                 self._schedule(request)
-            elif await self._slot_still_ahead(request, now):
-                self._launch(request)  # a release missed while we were down
             else:
-                reason = "The slot passed while courtbot was not running; nothing was booked."
-                await self.outcomes.end(request, RequestStatus.FAILED, reason, reason=reason)
+                need_club.append(request.id)
+        await self._resume(need_club)
         await self._settle_ended(exclude={r.id for r in requests})
         return len(requests)
 
@@ -134,10 +138,36 @@ class BookingService:
             self._runs[request_id] = task
             task.add_done_callback(lambda _, rid=request_id: self._runs.pop(rid, None))
 
-    async def _slot_still_ahead(self, request: BookingRequest, now: float) -> bool:
-        club = await self.club()
-        last = max(request.times)
-        return to_utc(datetime.combine(request.day, last), club.rules.timezone).timestamp() > now
+    async def _resume(self, request_ids: list[int], tries: int = 0) -> None:
+        """Runs cut short (each starts by settling what it left unknown) and releases missed while we were
+        down (run if the slot is still ahead, which takes the club's time zone). While the club cannot be
+        read they wait, and are tried again ever less often."""
+        if not request_ids:
+            return
+        try:
+            club = await self.club()
+        except SiteError as error:
+            delay = min(RESUME_FIRST_S * 2**tries, RESUME_MAX_S)
+            log.warning(
+                "the club cannot be read (%s): %d request(s) wait for it; trying again in %g s",
+                error,
+                len(request_ids),
+                delay,
+            )
+            retry = functools.partial(self._resume, request_ids, tries + 1)
+            self._scheduler.once(self.clock.now() + delay, retry, "resume")
+            return
+        now = self.clock.now()
+        for request_id in request_ids:
+            request = await self.storage.requests.get(request_id)
+            if request is None or request.status not in RESTORED_STATUSES:
+                continue  # cancelled while it waited
+            last = to_utc(datetime.combine(request.day, max(request.times)), club.rules.timezone)
+            if request.status is not RequestStatus.SCHEDULED or last.timestamp() > now:
+                self._launch(request)
+            else:
+                reason = "The slot passed while courtbot was not running; nothing was booked."
+                await self.outcomes.end(request, RequestStatus.FAILED, reason, reason=reason)
 
     def every(self, interval_s: float, job: Callable[[], Awaitable[None]], name: str) -> None:
         self._scheduler.every(interval_s, job, name)

@@ -1,8 +1,8 @@
 """The courtbot process: storage, engine, club, Telegram (or the playground), ops — started and stopped
 in order, inside one event loop.
 
-With no TELEGRAM_BOT_TOKEN this is the playground: the simulated club, the Bot API emulator and a web
-chat page join the same process, so anyone can try the whole bot in a browser.
+With no TELEGRAM_BOT_TOKEN this is the playground (bot.playground): the Bot API emulator, a simulated club
+and a web chat page join the same process, so anyone can try the whole bot in a browser.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from telegram.ext import ContextTypes
@@ -28,12 +29,15 @@ from bot import logs
 from bot.application import BotRunner, BotServices, build_application
 from bot.metrics import Metrics
 from bot.ops import Check, ClubProbe, Ops
-from bot.settings import Settings, site_extra
-from sim.botapi.runner import RunningBotApi, start_botapi
-from sim.club.runner import RunningClub, start_club
-from sim.mrbs.runner import RunningMrbs, start_mrbs
-from sim.playground.server import PLAYGROUND_USER, RunningPlayground, start_playground
+from bot.settings import Settings, cautions, site_extra
+from bot.startup import listening, telegram_accepts
 from storage import Storage
+
+if TYPE_CHECKING:
+    from sim.botapi.runner import RunningBotApi
+    from sim.club.runner import RunningClub
+    from sim.mrbs.runner import RunningMrbs
+    from sim.playground.server import RunningPlayground
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ DAY_S = 24 * 3600.0
 
 @dataclass
 class Courtbot:
-    """A running courtbot; `stop()` undoes `start_courtbot()` in reverse order."""
+    """A running courtbot; `stop()` stops what `start_courtbot()` started, in reverse order."""
 
     settings: Settings
     storage: Storage
@@ -57,32 +61,39 @@ class Courtbot:
     botapi: RunningBotApi | None = None
     playground: RunningPlayground | None = None
     ops: web.AppRunner | None = None
-    _stopped: bool = field(default=False, repr=False)
+    _started: AsyncExitStack = field(default_factory=AsyncExitStack, repr=False)
 
     async def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        await self.runner.stop()
-        await self.watch.stop()
-        await self.weekly.stop()
         # Runs in flight are cancelled; their attempts are on disk and are settled at the next start.
-        await self.booking.stop()
-        for server in (self.ops, self.playground, self.botapi, self.club):
-            if server is not None:
-                await (server.cleanup() if isinstance(server, web.AppRunner) else server.stop())
-        await self.storage.close()
+        await self._started.aclose()
 
 
 async def start_courtbot(
     settings: Settings, clock: Clock | None = None, *, serve_ops: bool = True, club_probe_cache_s: float = 5.0
 ) -> Courtbot:
-    clock = clock or SystemClock()
+    """Start every part in order. If one fails, those already started are stopped before the error goes
+    on: a half-started process would otherwise stay up doing nothing (the database's thread alone keeps
+    it alive)."""
+    async with AsyncExitStack() as started:
+        courtbot = await _start(settings, clock or SystemClock(), started, serve_ops, club_probe_cache_s)
+        courtbot._started = started.pop_all()
+    return courtbot
+
+
+async def _start(
+    settings: Settings, clock: Clock, started: AsyncExitStack, serve_ops: bool, club_probe_cache_s: float
+) -> Courtbot:
     storage = await Storage.open(settings.data_dir, settings.encryption_keys)
+    started.push_async_callback(storage.close)
+    await storage.credentials.check_keys()
     club: RunningClub | RunningMrbs | None = None
-    if settings.club_url is None:
-        club = await (start_mrbs() if settings.club_site == "mrbs" else start_club())
-        log.info("no CLUB_URL: a simulated %s club runs at %s", settings.club_site, club.url)
+    botapi: RunningBotApi | None = None
+    admins = settings.admin_users
+    if settings.telegram_bot_token is None:
+        from bot import playground  # the simulators: a real bot never loads them
+
+        club, botapi = await playground.start_simulators(settings, started)
+        admins = admins | {playground.USER}
     club_url = settings.club_url or (club.url if club else "")
     site = SiteConfig(base_url=club_url, court_map=settings.court_map, extra=site_extra(settings))
     booking = BookingService(
@@ -94,20 +105,18 @@ async def start_courtbot(
         window_measure=settings.booking_window_measure,
         check_hours_before=settings.night_check_hours or None,
     )
-    admins = settings.admin_users
-    botapi: RunningBotApi | None = None
-    if settings.telegram_bot_token is None:
-        botapi = await start_botapi()
-        admins = admins | {PLAYGROUND_USER}
     members = MemberService(storage, booking, settings.allowed_users, admins)
     metrics = Metrics()
     booking.bus.listen(metrics.observe)
     booking.bus.listen(logs.log_event)
     weekly = WeeklyPlanner(booking)
     watch = CancellationWatch(booking, WatchPolicy(interval_s=settings.watch_interval_seconds))
+    started.push_async_callback(booking.stop)
     restored = await booking.start()
     log.info("restored %d open request(s) from the database", restored)
+    started.push_async_callback(weekly.stop)
     await weekly.start()
+    started.push_async_callback(watch.stop)
     await watch.start()
     booking.every(DAY_S, lambda: _daily(booking, weekly, settings.retention_days), "daily")
 
@@ -121,7 +130,9 @@ async def start_courtbot(
     )
     application.add_error_handler(_count_telegram_errors(metrics))
     runner = BotRunner(application)
-    await runner.start()
+    started.push_async_callback(runner.stop)
+    with telegram_accepts(api_url):
+        await runner.start()
 
     courtbot = Courtbot(
         settings=settings,
@@ -137,14 +148,10 @@ async def start_courtbot(
         botapi=botapi,
     )
     if botapi is not None:
-        courtbot.playground = await start_playground(
-            botapi,
-            # The 30-second release is democlub's (a fixed opening time); MRBS's window rolls by the hour.
-            release_soon=(lambda: _release_soon(courtbot)) if isinstance(club, RunningClub) else None,
-            accounts=dict(club.config.members) if club is not None else {},
-            club_url=club_url,
-            port=settings.playground_port,
-        )
+        from bot import playground
+
+        courtbot.playground = await playground.start_page(courtbot, settings.playground_port)
+        started.push_async_callback(courtbot.playground.stop)
     if serve_ops:
         checks = {
             "database": storage.db.ping,
@@ -152,9 +159,11 @@ async def start_courtbot(
             "telegram": _const(lambda: runner.healthy),
             "club": ClubProbe(club_url, cache_s=club_probe_cache_s),
         }
-        courtbot.ops = await Ops(checks, metrics, lambda: booking.scheduled_count).start(
-            settings.http_host, settings.http_port
-        )
+        with listening("HTTP_PORT", settings.http_host, settings.http_port, host_setting="HTTP_HOST"):
+            courtbot.ops = await Ops(checks, metrics, lambda: booking.scheduled_count).start(
+                settings.http_host, settings.http_port
+            )
+        started.push_async_callback(courtbot.ops.cleanup)
     return courtbot
 
 
@@ -180,24 +189,10 @@ def _count_telegram_errors(
     return count
 
 
-async def _release_soon(courtbot: Courtbot) -> tuple[datetime, date]:
-    """Playground: make the simulated club release a day's slots 30 seconds from now; returns the
-    instant and the day it releases."""
-    assert isinstance(courtbot.club, RunningClub)
-    state = courtbot.club.state
-    zone = courtbot.club.config.zone
-    instant = datetime.fromtimestamp(int(state.now()) + 31, UTC)
-    local = instant.astimezone(zone)
-    courtbot.club.config.opens_at = time(local.hour, local.minute, local.second)
-    courtbot.booking.forget_club()
-    day = local.date() + timedelta(days=courtbot.club.config.window_days)
-    log.info("playground: the club now releases %s at %s", day, local.time())
-    return instant, day
-
-
 def run(settings: Settings) -> None:
-    secrets = [settings.telegram_bot_token or "", *settings.encryption_keys]
-    logs.configure(settings.log_level, settings.log_format == "json", secrets)
+    logs.configure(settings.log_level, settings.log_format == "json")
+    for caution in cautions(settings):
+        log.warning(caution)
     asyncio.run(_serve(settings))
 
 

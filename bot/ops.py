@@ -64,5 +64,9 @@ class Ops:
         app.router.add_get("/metrics", self.metrics_page)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, host, port).start()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except BaseException:  # e.g. the port is in use: nothing of ours may stay behind
+            await runner.cleanup()
+            raise
         return runner

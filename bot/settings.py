@@ -82,7 +82,7 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         value = merged.get(name, "").strip()
         return value or None
 
-    return Settings(
+    settings = Settings(
         telegram_bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
         telegram_api_url=_url("TELEGRAM_API_URL", get("TELEGRAM_API_URL") or "https://api.telegram.org"),
         club_site=_site(get("CLUB_SITE") or "democlub"),
@@ -113,6 +113,24 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
         ),
         night_check_hours=_number("NIGHT_CHECK_HOURS", get("NIGHT_CHECK_HOURS") or "12", 0, 72),
     )
+    if settings.telegram_bot_token is not None and settings.club_url is None:
+        # The simulated club is the playground's: a real bot on it would tell members "Booked!" for
+        # courts that do not exist.
+        raise SettingsError(
+            "CLUB_URL: not set, while TELEGRAM_BOT_TOKEN is: set it to your club's booking site "
+            "(without a token, `courtbot run` is the playground, with a simulated club)"
+        )
+    return settings
+
+
+def cautions(settings: Settings) -> list[str]:
+    """Valid settings a real bot probably should not run with, said at `courtbot check` and start-up."""
+    if settings.telegram_bot_token is not None and not settings.admin_users:
+        return [
+            "ADMIN_USERS is empty: nobody can approve access requests, so only ALLOWED_USERS can use the "
+            "bot; set it to your Telegram user id"
+        ]
+    return []
 
 
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")

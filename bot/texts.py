@@ -162,7 +162,10 @@ def already_decided(name: str, allowed: bool) -> str:
 LOGIN_ASK_USERNAME = "What's your username on the club's booking site? (/cancel to stop)"
 LOGIN_BAD_USERNAME = "Please send just your username, on one line (or /cancel)."
 LOGIN_CHECKING = "🔐 Checking with the club…"
-LOGIN_FAILED = "❌ The club didn't accept that username and password, so I stored nothing. Try /login again."
+LOGIN_FAILED = (
+    "❌ The club did not accept this login, so I stored nothing. Check the username and password, then "
+    "/login again."
+)
 LOGIN_DELETE_FAILED = "⚠️ I couldn't delete your password message. Please delete it yourself."
 LOGOUT_DONE = (
     "Done: I've forgotten your club login. Waiting requests can't book without it; /login adds it again."

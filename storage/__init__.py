@@ -31,8 +31,12 @@ class Storage:
     @classmethod
     async def open(cls, data_dir: Path, keys: tuple[str, ...] = ()) -> Storage:
         """Open (and migrate) DATA_DIR's database with ENCRYPTION_KEYS, or the generated key file."""
-        vault: Vault = key_ring(keys, data_dir)
-        db = await Database.open(data_dir)
+        db = await Database.open(data_dir)  # first: it makes DATA_DIR, private, for the key file too
+        try:
+            vault: Vault = key_ring(keys, data_dir)
+        except BaseException:
+            await db.close()
+            raise
         return cls(
             db=db,
             members=MemberRepo(db),

@@ -36,6 +36,15 @@ class CredentialRepo:
             return None
         return Credentials(self._vault.decrypt(row[0]), self._vault.decrypt(row[1]))
 
+    async def check_keys(self) -> None:
+        """Decrypt the newest stored login, so that a wrong or lost key stops start-up instead of every
+        booking at its release; raises SecretKeyError."""
+        query = "SELECT username_enc FROM credentials ORDER BY updated_at DESC LIMIT 1"
+        async with self._db.reading() as conn, conn.execute(query) as cursor:
+            row = await cursor.fetchone()
+        if row is not None:
+            self._vault.decrypt(row[0])
+
     async def member_ids(self) -> list[int]:
         """The members with a login stored, most recently stored first."""
         async with (
@@ -48,6 +57,12 @@ class CredentialRepo:
         async with self._db.transaction() as conn:
             cursor = await conn.execute("DELETE FROM credentials WHERE member_id = ?", (member_id,))
             return cursor.rowcount > 0
+
+    async def delete_all(self) -> int:
+        """Forget every stored login (its key is lost); how many there were."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM credentials")
+            return cursor.rowcount
 
     async def rotate_all(self) -> int:
         """Re-encrypt every stored secret under the first key, all or nothing."""

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from booking.masking import remember
+
 log = logging.getLogger(__name__)
 
 KEY_FILE = "secret.key"
@@ -35,15 +37,18 @@ def new_key() -> str:
 
 
 class Vault:
-    """Encrypts and decrypts member secrets with a key ring."""
+    """Encrypts and decrypts member secrets with a key ring; `source` names where its keys come from
+    (ENCRYPTION_KEYS or the key file), for the operator to fix."""
 
-    def __init__(self, keys: list[str] | tuple[str, ...]) -> None:
+    def __init__(self, keys: list[str] | tuple[str, ...], source: str = "ENCRYPTION_KEYS") -> None:
         if not keys:
             raise SecretKeyError("no encryption key configured")
         for position, key in enumerate(keys, 1):
             if not validate_key(key):
                 raise SecretKeyError(f"encryption key {position} is not a Fernet key")
         self._ring = MultiFernet([Fernet(k.encode("ascii")) for k in keys])
+        self._source = source
+        remember(*keys)
 
     def encrypt(self, plaintext: str) -> bytes:
         return self._ring.encrypt(plaintext.encode("utf-8"))
@@ -52,10 +57,13 @@ class Vault:
         try:
             return self._ring.decrypt(token).decode("utf-8")
         except InvalidToken:
+            if self._source == "ENCRYPTION_KEYS":
+                fix = "add the key they were written with (after the new one, to rotate)"
+            else:
+                fix = "restore the key file they were written with from your backup (or set ENCRYPTION_KEYS)"
             raise SecretKeyError(
-                "a stored secret cannot be decrypted with the configured keys: ENCRYPTION_KEYS "
-                "(or DATA_DIR/secret.key) is not the key it was written with - restore that key, "
-                "or add it after the new one to rotate"
+                f"{self._source}: the stored club logins cannot be decrypted with it: {fix}, or if that key "
+                "is lost run `courtbot forget-logins` (members then /login again)"
             ) from None
 
     def rotate(self, token: bytes) -> bytes:
@@ -69,9 +77,8 @@ class Vault:
 
 
 def load_or_create_key_file(data_dir: Path) -> str:
-    """The generated key in DATA_DIR/secret.key, created once with mode 0600."""
+    """The generated key in DATA_DIR/secret.key (DATA_DIR exists), created once with mode 0600."""
     path = data_dir / KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -90,4 +97,6 @@ def load_or_create_key_file(data_dir: Path) -> str:
 
 def key_ring(configured: tuple[str, ...], data_dir: Path) -> Vault:
     """ENCRYPTION_KEYS when set, else the generated key file."""
-    return Vault(list(configured) if configured else [load_or_create_key_file(data_dir)])
+    if configured:
+        return Vault(configured)
+    return Vault([load_or_create_key_file(data_dir)], str(data_dir / KEY_FILE))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
+from storage import files
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILE = "courtbot.sqlite3"
@@ -32,9 +34,22 @@ class Database:
 
     @classmethod
     async def open(cls, data_dir: Path) -> Database:
-        await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
+        """Open DATA_DIR's database, made private to us; StorageError naming DATA_DIR or the file if it
+        cannot be used."""
         path = data_dir / DB_FILE
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await asyncio.to_thread(files.private_dir, data_dir)
+            await asyncio.to_thread(files.private_database, path)
+        except OSError as error:
+            why = "it is a file" if isinstance(error, FileExistsError) else error.strerror
+            raise StorageError(
+                f"DATA_DIR: {data_dir} cannot be courtbot's folder ({why}): point DATA_DIR at a folder the "
+                "user courtbot runs as may write (it is created if missing)"
+            ) from None
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise _unusable(path, error) from None
         conn.row_factory = aiosqlite.Row
         db = cls(conn, path)
         try:
@@ -43,6 +58,9 @@ class Database:
             await conn.execute("PRAGMA busy_timeout=5000")
             await conn.execute("PRAGMA synchronous=NORMAL")
             await db.migrate()
+        except sqlite3.Error as error:
+            await conn.close()
+            raise _unusable(path, error) from None
         except BaseException:
             await conn.close()
             raise
@@ -101,3 +119,16 @@ class Database:
 
     async def close(self) -> None:
         await self._conn.close()
+
+
+def _unusable(path: Path, error: sqlite3.Error) -> StorageError:
+    """SQLite's refusal as one line naming the file: a damaged file, or one we may not open or write."""
+    if isinstance(error, sqlite3.OperationalError):
+        return StorageError(
+            f"{path} cannot be opened ({error}): let the user courtbot runs as write it and DATA_DIR, and "
+            "make sure no other courtbot is using it"
+        )
+    return StorageError(
+        f"{path} is damaged or not a courtbot database ({error}): restore it from your backup, or move it "
+        "away to start with an empty one"
+    )

@@ -361,7 +361,7 @@ def _error_for(element: Tag) -> SiteError:
     if code == "hold-expired":
         return HoldExpired("The hold on that court lapsed before the booking was confirmed.")
     if code == "login-failed":
-        return LoginFailed("The club did not accept that username and password.")
+        return LoginFailed()
     if code == "csrf":
         # The token belongs to a session the club no longer knows: logging in again gives a fresh one.
         return SessionExpired("Your club session is no longer valid; logging in again fixes it.")

@@ -14,7 +14,11 @@ class SiteError(Exception):
 
 
 class LoginFailed(SiteError):
-    """The club refused the username or password."""
+    """The club refused the username or password. Always told in our words: some clubs' refusals repeat
+    the typed password."""
+
+    def __init__(self) -> None:
+        super().__init__("The club did not accept this login.")
 
 
 class SessionExpired(SiteError):

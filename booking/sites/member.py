@@ -13,7 +13,7 @@ from typing import TypeVar
 import aiohttp
 
 from booking.sites.base import SiteAdapter, SiteConfig
-from booking.sites.errors import LoginFailed, PageNotUnderstood, SessionExpired
+from booking.sites.errors import LoginFailed, PageNotUnderstood, RefusedByClub, SessionExpired
 from booking.sites.http import Reply, new_session
 from booking.timebase import Clock, SystemClock
 
@@ -47,7 +47,7 @@ class HttpMemberAdapter(SiteAdapter):
     async def login(self, username: str, password: str) -> None:
         self._credentials = MemberLogin(username, password)
         try:
-            await self._login()
+            await self._login_unheard()
         except LoginFailed:
             self._credentials = None  # refused credentials must not be replayed by a later re-login
             raise
@@ -60,6 +60,14 @@ class HttpMemberAdapter(SiteAdapter):
     @abstractmethod
     async def _login(self) -> None:
         """Log in with self._credentials; counts a success in self._logins."""
+
+    async def _login_unheard(self) -> None:
+        """`_login()`, with whatever the club says at this step kept from the member and the logs: some
+        clubs' refusals repeat the typed password. A refusal in the club's words is a refused login."""
+        try:
+            await self._login()
+        except RefusedByClub:
+            raise LoginFailed from None
 
     async def _member(self, page: str, call: Callable[[], Awaitable[T]]) -> T:
         """Run a member call; on an expired session log in again once and repeat it once."""
@@ -85,7 +93,7 @@ class HttpMemberAdapter(SiteAdapter):
             if self._logins == logins_seen:  # nobody else has logged in again meanwhile
                 assert self._credentials is not None
                 log.info("club session of %s expired; logging in again", self._credentials.username)
-                await self._login()
+                await self._login_unheard()
 
     def _http(self) -> aiohttp.ClientSession:
         # Created on first use: aiohttp sessions belong to the running event loop.

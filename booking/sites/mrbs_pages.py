@@ -246,7 +246,7 @@ def parse_login_reply(html: str) -> None:
     page = "login"
     soup = _soup(html, page)
     if _login_form(soup) is not None:
-        raise LoginFailed("The club did not accept that username and password.")
+        raise LoginFailed()
     if _says_session_expired(soup):
         raise SessionExpired("The club did not accept its own login form; a fresh one is needed.")
     raise PageNotUnderstood(

@@ -216,6 +216,9 @@ async def _post_login(request: web.Request) -> web.StreamResponse:
     username, password = _field(request, "username") or "", _field(request, "password") or ""
     expected = state.config.members.get(username)
     if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
+        if state.config.login_echo:
+            words = f"The password {password} is not the password of {username}."
+            return _html(pages.login(session.csrf, ("denied", words)))
         return _html(pages.login(session.csrf, ("login-failed", "Unknown username or wrong password.")))
     session.member = username
     raise web.HTTPSeeOther("/courts")

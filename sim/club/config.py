@@ -120,6 +120,8 @@ class ClubConfig:
     retry_after_s: int = 1
     commit_store_then_fail: int = 0
     commit_latency_ms: float = 0.0
+    #: a refused login is told in the club's own words, repeating the typed password (as some sites do)
+    login_echo: bool = False
     rivals: list[Rival] = field(default_factory=list)
     seed: int = 0
 

@@ -42,7 +42,7 @@ async def test_a_wrong_password_stores_nothing_and_says_so(world: BotWorld) -> N
     await world.say(ALICE, "/login", expect="username")
     await world.say(ALICE, "alice", expect="password")
     secret = world.api.send_text(ALICE, "not-her-password")
-    await world.api.wait_for_text(ALICE, "didn't accept", after=secret.message_id)
+    await world.api.wait_for_text(ALICE, texts.LOGIN_FAILED, after=secret.message_id)
     assert secret.deleted and not await world.members.has_login(ALICE)
 
 

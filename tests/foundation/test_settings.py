@@ -25,6 +25,7 @@ def test_values_are_parsed() -> None:
     keys = f"{new_key()},{new_key()}"
     settings = _load(
         TELEGRAM_BOT_TOKEN="123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345",
+        CLUB_URL="https://club.example.org",
         COURT_MAP="1=5, 2=7",
         BOOKING_WINDOW_DAYS="14",
         BOOKING_OPENS_AT="07:00:30",
@@ -65,7 +66,7 @@ def test_mrbs_settings_reach_the_adapter() -> None:
 def test_check_masks_secrets() -> None:
     key = new_key()
     token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
-    shown = _load(TELEGRAM_BOT_TOKEN=token, ENCRYPTION_KEYS=key).masked()
+    shown = _load(TELEGRAM_BOT_TOKEN=token, CLUB_URL="https://club.example.org", ENCRYPTION_KEYS=key).masked()
     assert token not in str(shown) and key not in str(shown)
     assert shown["TELEGRAM_BOT_TOKEN"] == "***"
 
@@ -121,3 +122,11 @@ def test_check_names_every_setting_as_the_environment_spells_it() -> None:
     example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
     listed = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
     assert set(_load().masked()) == listed
+
+
+def test_a_real_bot_needs_a_real_club() -> None:
+    token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
+    with pytest.raises(SettingsError, match=r"^CLUB_URL: not set"):
+        _load(TELEGRAM_BOT_TOKEN=token)
+    assert _load(TELEGRAM_BOT_TOKEN=token, CLUB_URL="https://club.example.org").club_url
+    assert _load().club_url is None  # the playground simulates one

@@ -266,3 +266,26 @@ async def test_an_older_database_is_upgraded_in_place_with_its_data(tmp_path: Pa
     )
     await store.close()
     assert _version(tmp_path / "courtbot.sqlite3") == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (lambda d: (d / "courtbot.sqlite3").write_bytes(b"not a database at all" * 100), "is damaged"),
+        (lambda d: (d / "courtbot.sqlite3").mkdir(), "cannot be opened"),
+    ],
+    ids=["damaged", "a folder"],
+)
+async def test_an_unusable_database_is_one_line_naming_the_file(tmp_path: Path, damage, says: str) -> None:
+    damage(tmp_path)
+    with pytest.raises(StorageError) as caught:
+        await Storage.open(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(str(tmp_path / "courtbot.sqlite3")) and says in message
+    assert "\n" not in message
+
+
+async def test_a_data_dir_that_is_a_file_is_one_line_naming_data_dir(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("")
+    with pytest.raises(StorageError, match=r"^DATA_DIR: .* \(it is a file\): point DATA_DIR at a folder"):
+        await Storage.open(tmp_path / "data")

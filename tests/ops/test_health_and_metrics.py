@@ -13,7 +13,7 @@ from bot.app import start_courtbot
 from bot.settings import load_settings
 from sim.botapi.runner import RunningBotApi
 from sim.club.runner import RunningClub, start_club
-from tests.ops.conftest import environment, free_port, settings_for
+from tests.ops.conftest import free_port, settings_for
 
 
 async def _get(url: str) -> tuple[int, str]:
@@ -77,13 +77,11 @@ async def test_metrics_move_as_bookings_succeed_and_fail(
         await courtbot.stop()
 
 
-async def test_without_a_club_url_courtbot_runs_the_simulated_mrbs_when_asked(
-    tmp_path: Path, key: str, club: RunningClub, botapi: RunningBotApi
-) -> None:
+async def test_the_playground_runs_the_simulated_mrbs_when_asked(tmp_path: Path, key: str) -> None:
     from sim.mrbs.runner import RunningMrbs
 
-    env = {**environment(tmp_path, club, botapi, key, free_port()), "CLUB_SITE": "mrbs"}
-    del env["CLUB_URL"]
+    env = {"DATA_DIR": str(tmp_path), "ENCRYPTION_KEYS": key, "CLUB_SITE": "mrbs"}
+    env.update(HTTP_PORT=str(free_port()), PLAYGROUND_PORT="0")
     courtbot = await start_courtbot(load_settings(env, env_file=None))
     try:
         assert isinstance(courtbot.club, RunningMrbs)

@@ -16,7 +16,7 @@ from sim.botapi.runner import RunningBotApi
 from sim.club.runner import RunningClub
 from storage import Storage
 from tests.ops.conftest import TOKEN, environment, free_port
-from tests.ops.test_sigterm import ROOT, _prepare, _request, _tail, _until
+from tests.ops.process import ROOT, prepare, read_request, tail, until
 
 
 async def _start(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
@@ -55,7 +55,7 @@ async def test_kill_9_while_the_booked_notice_is_held_back_delivers_it_once_afte
 ) -> None:
     botapi.add_user(1, "Alice")
     env = environment(tmp_path, club, botapi, key, free_port())
-    request_id = await _prepare(tmp_path, key, day_offset=2, released=True)
+    request_id = await prepare(tmp_path, key, day_offset=2, released=True)
     progress_id = await _bot_message(botapi, 1, "⏳ Starting…")
     storage = await Storage.open(tmp_path, (key,))
     await storage.progress.put(request_id, 1, progress_id)
@@ -63,16 +63,16 @@ async def test_kill_9_while_the_booked_notice_is_held_back_delivers_it_once_afte
     botapi.inject_retry_after("sendDocument", 60, count=None)  # Telegram holds the notice back
 
     async def booked() -> bool:
-        return (await _request(tmp_path, key, request_id))[0].status is RequestStatus.BOOKED
+        return (await read_request(tmp_path, key, request_id))[0].status is RequestStatus.BOOKED
 
     process = await _start(env, tmp_path / "run.log")
     try:
-        await _until(booked, within=15)
+        await until(booked, within=15)
 
         async def tried_to_send() -> bool:
             return any(c.status == 429 for c in botapi.calls("sendDocument"))
 
-        await _until(tried_to_send, within=10)
+        await until(tried_to_send, within=10)
     finally:
         process.kill()  # kill -9: no shutdown code runs
         await process.wait()
@@ -86,10 +86,10 @@ async def test_kill_9_while_the_booked_notice_is_held_back_delivers_it_once_afte
         async def delivered() -> bool:
             return await _pending_notices(tmp_path, key) == 0
 
-        await _until(delivered, within=15)
+        await until(delivered, within=15)
     finally:
         process.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(process.wait(), 15) == 0, _tail(tmp_path / "run.log")
+        assert await asyncio.wait_for(process.wait(), 15) == 0, tail(tmp_path / "run.log")
     notices = [m for m in botapi.transcript(1) if m.document is not None]
     assert len(notices) == 1 and "✅ Booked!" in (notices[0].caption or "")
     [progress] = [m for m in botapi.transcript(1) if m.message_id == progress_id]

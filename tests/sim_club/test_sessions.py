@@ -47,6 +47,15 @@ async def test_bad_credentials_show_the_form_again_with_a_code(
     assert (await bob.get("/courts")).name == "login"
 
 
+async def test_login_echo_repeats_the_typed_password_in_the_clubs_own_words(
+    club: RunningClub, browser: OpenBrowser
+) -> None:
+    club.config.update({"login_echo": True})
+    page = await browser(club).login("bob", "b0b-typo")
+    assert page.name == "login" and page.error == {"error": "denied"}
+    assert page.one("[data-error]").get_text() == "The password b0b-typo is not the password of bob."
+
+
 async def test_wrong_or_missing_csrf_is_refused_with_403(club: RunningClub, browser: OpenBrowser) -> None:
     carol = browser(club)
     await carol.get("/login")

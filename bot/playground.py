@@ -1,0 +1,73 @@
+"""The playground: courtbot with no TELEGRAM_BOT_TOKEN, to try in a browser. The Bot API emulator (and,
+without CLUB_URL, a simulated club) join the process, and a web chat page stands in for Telegram.
+
+Only this path imports the simulators (sim/): bot.app loads this module lazily, so a real bot never
+carries them.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AsyncExitStack
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+from bot.startup import listening
+from sim.botapi.runner import RunningBotApi, start_botapi
+from sim.club.runner import RunningClub, start_club
+from sim.mrbs.runner import RunningMrbs, start_mrbs
+from sim.playground.server import PLAYGROUND_USER, RunningPlayground, start_playground
+
+if TYPE_CHECKING:
+    from bot.app import Courtbot
+
+log = logging.getLogger(__name__)
+
+#: the chat page's user, an admin of the playground's bot
+USER = PLAYGROUND_USER
+
+
+async def start_simulators(
+    settings: Settings, stack: AsyncExitStack
+) -> tuple[RunningClub | RunningMrbs | None, RunningBotApi]:
+    """The simulated club (unless CLUB_URL names a real one) and the Bot API emulator, each stopped by
+    `stack`."""
+    club: RunningClub | RunningMrbs | None = None
+    if settings.club_url is None:
+        club = await (start_mrbs() if settings.club_site == "mrbs" else start_club())
+        stack.push_async_callback(club.stop)
+        log.info("no CLUB_URL: a simulated %s club runs at %s", settings.club_site, club.url)
+    botapi = await start_botapi()
+    stack.push_async_callback(botapi.stop)
+    return club, botapi
+
+
+async def start_page(courtbot: Courtbot, port: int) -> RunningPlayground:
+    """The web chat page in front of the emulator, on 127.0.0.1:port (PLAYGROUND_PORT)."""
+    assert courtbot.botapi is not None
+    club = courtbot.club
+    with listening("PLAYGROUND_PORT", "127.0.0.1", port):
+        return await start_playground(
+            courtbot.botapi,
+            # The 30-second release is democlub's (a fixed opening time); MRBS's window rolls by the hour.
+            release_soon=(lambda: _release_soon(courtbot)) if isinstance(club, RunningClub) else None,
+            accounts=dict(club.config.members) if club is not None else {},
+            club_url=courtbot.club_url,
+            port=port,
+        )
+
+
+async def _release_soon(courtbot: Courtbot) -> tuple[datetime, date]:
+    """Make the simulated club release a day's slots 30 seconds from now; returns the instant and the
+    day it releases."""
+    assert isinstance(courtbot.club, RunningClub)
+    state = courtbot.club.state
+    zone = courtbot.club.config.zone
+    instant = datetime.fromtimestamp(int(state.now()) + 31, UTC)
+    local = instant.astimezone(zone)
+    courtbot.club.config.opens_at = time(local.hour, local.minute, local.second)
+    courtbot.booking.forget_club()
+    day = local.date() + timedelta(days=courtbot.club.config.window_days)
+    log.info("playground: the club now releases %s at %s", day, local.time())
+    return instant, day
