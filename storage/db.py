@@ -22,6 +22,7 @@ T = TypeVar("T")
 
 DB_FILE = "courtbot.sqlite3"
 DEADLINE_S = 30.0
+PROBE_DEADLINE_S = 1.0
 
 
 class StorageError(Exception):
@@ -42,16 +43,23 @@ class Database:
     A try that meets a passing fault is rolled back and run again after a backoff, until `deadline_s`; then
     StorageUnavailable. SQLite's own busy wait is off: it would sleep on the worker thread that every query
     of the process shares, while our backoff sleeps on the event loop with the lock released, so reads —
-    which WAL lets through another process's write lock — go on meanwhile.
+    which WAL lets through another process's write lock — and the health probe go on meanwhile.
     """
 
     def __init__(
-        self, connection: aiosqlite.Connection, path: Path, *, deadline_s: float = DEADLINE_S
+        self,
+        connection: aiosqlite.Connection,
+        path: Path,
+        *,
+        deadline_s: float = DEADLINE_S,
+        probe_deadline_s: float = PROBE_DEADLINE_S,
     ) -> None:
         self._conn = connection
         self._lock = asyncio.Lock()
         self.path = path
         self.deadline_s = deadline_s
+        self.probe_deadline_s = probe_deadline_s
+        self._write_failed = False
 
     @classmethod
     async def open(cls, data_dir: Path) -> Database:
@@ -103,10 +111,13 @@ class Database:
         it is given: no effects outside the transaction. Raises StorageUnavailable after `deadline_s`.
         """
         try:
-            return await self._retrying(lambda: self._transaction(body), self.deadline_s)
+            result = await self._retrying(lambda: self._transaction(body, commit=True), self.deadline_s)
         except StorageUnavailable as error:
+            self._write_failed = True
             log.warning("a write was given up: %s", error)
             raise
+        self._write_failed = False
+        return result
 
     async def read(self, sql: str, args: Sequence[object] = ()) -> list[aiosqlite.Row]:
         """One query's rows, after any transaction in progress on this connection."""
@@ -121,18 +132,32 @@ class Database:
             log.warning("a read was given up: %s", error)
             raise
 
-    async def ping(self) -> bool:
-        """Whether the database answers a query (for /healthz)."""
-        try:
-            return bool(await self.read("SELECT 1"))
-        except (StorageError, sqlite3.Error, ValueError):
-            return False
+    async def writable(self) -> bool:
+        """For /healthz: whether a write would go through now, within `probe_deadline_s`.
 
-    async def _transaction(self, body: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        The probe takes the write lock, creates a scratch table and a row larger than a page — which need
+        new pages, as a full database cannot give — and rolls back: nothing reaches the file. Only after a
+        real write failed does it commit (the table dropped again), since only a commit reaches the disk:
+        a disk that is really full, or failing, shows there. Its success counts as a write that succeeded.
+        """
+        commit = self._write_failed
+        try:
+            await self._retrying(lambda: self._transaction(_scratch, commit=commit), self.probe_deadline_s)
+        except StorageUnavailable:
+            return False
+        except (sqlite3.Error, ValueError) as error:
+            log.warning("the database's write probe failed: %s", getattr(error, "sqlite_errorname", error))
+            return False
+        if commit:
+            self._write_failed = False
+        return True
+
+    async def _transaction(self, body: Callable[[aiosqlite.Connection], Awaitable[T]], *, commit: bool) -> T:
         await self._conn.execute("BEGIN IMMEDIATE")
         try:
             result = await body(self._conn)
-            await self._conn.execute("COMMIT")
+            if commit:
+                await self._conn.execute("COMMIT")
         finally:
             await self._rollback()
         return result
@@ -183,3 +208,10 @@ class Database:
 
     async def close(self) -> None:
         await self._conn.close()
+
+
+async def _scratch(conn: aiosqlite.Connection) -> None:
+    """The health probe's write: a new table and a row over a page long, then gone again."""
+    await conn.execute("CREATE TABLE healthz_probe (b BLOB)")
+    await conn.execute("INSERT INTO healthz_probe SELECT zeroblob(2 * page_size) FROM pragma_page_size")
+    await conn.execute("DROP TABLE healthz_probe")

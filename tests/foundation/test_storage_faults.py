@@ -98,6 +98,7 @@ async def test_a_mistake_is_raised_at_once_never_retried(storage: Storage, sql: 
         await storage.db.write(body)
     assert runs == 1 and time.monotonic() - started < MARGIN_S
     await storage.members.upsert(ALICE)  # the failed transaction was rolled back
+    assert await storage.db.writable()
 
 
 async def test_reads_go_on_while_a_write_waits_for_another_connections_lock(storage: Storage) -> None:
@@ -151,3 +152,31 @@ async def test_start_up_waits_out_a_short_lock(tmp_path: Path) -> None:
         assert (await db.read("PRAGMA user_version"))[0][0] == SCHEMA_VERSION
     finally:
         await db.close()
+
+
+async def test_after_a_write_gave_up_the_probe_commits_a_write(storage: Storage) -> None:
+    """A rolled-back probe never reaches the file; once a real write failed, only a committed one can tell
+    that writes go through again. Another connection sees a commit as a new data_version."""
+    storage.db.deadline_s = storage.db.probe_deadline_s = 0.3
+    watcher = sqlite3.connect(storage.db.path)
+
+    def version() -> int:
+        return int(watcher.execute("PRAGMA data_version").fetchone()[0])
+
+    try:
+        before = version()
+        assert await storage.db.writable()
+        assert version() == before, "an ordinary probe leaves the file alone"
+        with write_lock(storage.db.path):
+            with pytest.raises(StorageUnavailable):
+                await storage.members.upsert(ALICE)
+            assert not await storage.db.writable()
+        assert await storage.db.writable()
+        assert version() != before, "the probe committed"
+        after = version()
+        assert await storage.db.writable()
+        assert version() == after, "and that write cleared the failure"
+        tables = {row[0] for row in watcher.execute("SELECT name FROM sqlite_master")}
+        assert "healthz_probe" not in tables
+    finally:
+        watcher.close()
