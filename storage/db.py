@@ -46,19 +46,12 @@ class Database:
     which WAL lets through another process's write lock — and the health probe go on meanwhile.
     """
 
-    def __init__(
-        self,
-        connection: aiosqlite.Connection,
-        path: Path,
-        *,
-        deadline_s: float = DEADLINE_S,
-        probe_deadline_s: float = PROBE_DEADLINE_S,
-    ) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._conn = connection
         self._lock = asyncio.Lock()
         self.path = path
-        self.deadline_s = deadline_s
-        self.probe_deadline_s = probe_deadline_s
+        self.deadline_s = DEADLINE_S  # how long a read or write may take its tries; tests make it short
+        self.probe_deadline_s = PROBE_DEADLINE_S
         self._write_failed = False
 
     @classmethod
