@@ -154,7 +154,7 @@ async def _start(
         started.push_async_callback(courtbot.playground.stop)
     if serve_ops:
         checks = {
-            "database": storage.db.ping,
+            "database": storage.db.writable,
             "scheduler": _const(lambda: booking.scheduler_running),
             "telegram": _const(lambda: runner.healthy),
             "club": ClubProbe(club_url, cache_s=club_probe_cache_s),

@@ -8,12 +8,14 @@ from pathlib import Path
 from storage.contests import ContestRepo
 from storage.credentials import CredentialRepo
 from storage.crypto import Vault, key_ring
-from storage.db import Database
+from storage.db import Database, StorageUnavailable
 from storage.members import MemberRepo
 from storage.notices import NoticeRepo
 from storage.progress import ProgressMessageRepo
 from storage.requests import AttemptRepo, RequestRepo
 from storage.series import SeriesRepo
+
+__all__ = ["Storage", "StorageUnavailable"]
 
 
 @dataclass

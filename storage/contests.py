@@ -12,8 +12,11 @@ class ContestRepo:
         self._db = db
 
     async def record_win(self, member_id: int, at: float) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute("INSERT INTO contest_wins (member_id, won_at) VALUES (?, ?)", (member_id, at))
+        await self._db.write(
+            lambda conn: conn.execute(
+                "INSERT INTO contest_wins (member_id, won_at) VALUES (?, ?)", (member_id, at)
+            )
+        )
 
     async def wins_since(self, member_ids: Sequence[int], since: float) -> dict[int, int]:
         """Each member's wins at or after `since` (members without any are left out)."""
@@ -24,10 +27,10 @@ class ContestRepo:
             f"SELECT member_id, COUNT(*) FROM contest_wins WHERE won_at >= ? AND member_id IN ({marks}) "
             "GROUP BY member_id"
         )
-        async with self._db.reading() as conn, conn.execute(query, (since, *member_ids)) as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
+        return {row[0]: row[1] for row in await self._db.read(query, (since, *member_ids))}
 
     async def forget_before(self, before: float) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM contest_wins WHERE won_at < ?", (before,))
-            return cursor.rowcount
+        cursor = await self._db.write(
+            lambda conn: conn.execute("DELETE FROM contest_wins WHERE won_at < ?", (before,))
+        )
+        return cursor.rowcount

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import aiosqlite
+
 from booking.models import Credentials
 from storage.crypto import Vault
 from storage.db import Database
@@ -15,58 +17,51 @@ class CredentialRepo:
     async def save(self, member_id: int, credentials: Credentials) -> None:
         username = self._vault.encrypt(credentials.username)
         password = self._vault.encrypt(credentials.password)
-        async with self._db.transaction() as conn:
-            await conn.execute(
+        await self._db.write(
+            lambda conn: conn.execute(
                 """INSERT INTO credentials (member_id, username_enc, password_enc) VALUES (?, ?, ?)
                    ON CONFLICT (member_id) DO UPDATE SET username_enc = excluded.username_enc,
                      password_enc = excluded.password_enc,
                      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')""",
                 (member_id, username, password),
             )
+        )
 
     async def get(self, member_id: int) -> Credentials | None:
-        async with (
-            self._db.reading() as conn,
-            conn.execute(
-                "SELECT username_enc, password_enc FROM credentials WHERE member_id = ?", (member_id,)
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        if row is None:
+        rows = await self._db.read(
+            "SELECT username_enc, password_enc FROM credentials WHERE member_id = ?", (member_id,)
+        )
+        if not rows:
             return None
-        return Credentials(self._vault.decrypt(row[0]), self._vault.decrypt(row[1]))
+        return Credentials(self._vault.decrypt(rows[0][0]), self._vault.decrypt(rows[0][1]))
 
     async def check_keys(self) -> None:
         """Decrypt the newest stored login, so that a wrong or lost key stops start-up instead of every
         booking at its release; raises SecretKeyError."""
-        query = "SELECT username_enc FROM credentials ORDER BY updated_at DESC LIMIT 1"
-        async with self._db.reading() as conn, conn.execute(query) as cursor:
-            row = await cursor.fetchone()
-        if row is not None:
-            self._vault.decrypt(row[0])
+        rows = await self._db.read("SELECT username_enc FROM credentials ORDER BY updated_at DESC LIMIT 1")
+        if rows:
+            self._vault.decrypt(rows[0][0])
 
     async def member_ids(self) -> list[int]:
         """The members with a login stored, most recently stored first."""
-        async with (
-            self._db.reading() as conn,
-            conn.execute("SELECT member_id FROM credentials ORDER BY updated_at DESC") as cursor,
-        ):
-            return [row[0] for row in await cursor.fetchall()]
+        rows = await self._db.read("SELECT member_id FROM credentials ORDER BY updated_at DESC")
+        return [row[0] for row in rows]
 
     async def delete(self, member_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM credentials WHERE member_id = ?", (member_id,))
-            return cursor.rowcount > 0
+        cursor = await self._db.write(
+            lambda conn: conn.execute("DELETE FROM credentials WHERE member_id = ?", (member_id,))
+        )
+        return cursor.rowcount > 0
 
     async def delete_all(self) -> int:
         """Forget every stored login (its key is lost); how many there were."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM credentials")
-            return cursor.rowcount
+        cursor = await self._db.write(lambda conn: conn.execute("DELETE FROM credentials"))
+        return cursor.rowcount
 
     async def rotate_all(self) -> int:
         """Re-encrypt every stored secret under the first key, all or nothing."""
-        async with self._db.transaction() as conn:
+
+        async def rotate(conn: aiosqlite.Connection) -> int:
             query = "SELECT member_id, username_enc, password_enc FROM credentials"
             async with conn.execute(query) as cursor:
                 rows = list(await cursor.fetchall())
@@ -75,4 +70,6 @@ class CredentialRepo:
                     "UPDATE credentials SET username_enc = ?, password_enc = ? WHERE member_id = ?",
                     (self._vault.rotate(username), self._vault.rotate(password), member_id),
                 )
-        return len(rows)
+            return len(rows)
+
+        return await self._db.write(rotate)

@@ -23,8 +23,8 @@ class MemberRepo:
         self._db = db
 
     async def upsert(self, member: Member) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
+        await self._db.write(
+            lambda conn: conn.execute(
                 """INSERT INTO members (telegram_id, name, role, access, partner_default)
                    VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (telegram_id) DO UPDATE SET
@@ -32,18 +32,14 @@ class MemberRepo:
                      partner_default = excluded.partner_default""",
                 (member.telegram_id, member.name, member.role, member.access, member.partner_default),
             )
+        )
 
     async def get(self, telegram_id: int) -> Member | None:
-        async with (
-            self._db.reading() as conn,
-            conn.execute("SELECT * FROM members WHERE telegram_id = ?", (telegram_id,)) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return _member(row) if row else None
+        rows = await self._db.read("SELECT * FROM members WHERE telegram_id = ?", (telegram_id,))
+        return _member(rows[0]) if rows else None
 
     async def list(self, access: Access | None = None) -> list[Member]:
         query, args = "SELECT * FROM members", ()
         if access is not None:
             query, args = query + " WHERE access = ?", (access,)
-        async with self._db.reading() as conn, conn.execute(query + " ORDER BY telegram_id", args) as cursor:
-            return [_member(row) for row in await cursor.fetchall()]
+        return [_member(row) for row in await self._db.read(query + " ORDER BY telegram_id", args)]

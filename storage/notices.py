@@ -58,19 +58,26 @@ class NoticeRepo:
         query = (
             "SELECT id, event, sent_message_id FROM notices WHERE delivered_at IS NULL AND gave_up IS NULL"
         )
-        async with self._db.reading() as conn, conn.execute(f"{query} ORDER BY id") as cursor:
-            return [StoredNotice(row[0], decode(row[1]), row[2]) for row in await cursor.fetchall()]
+        return [
+            StoredNotice(row[0], decode(row[1]), row[2])
+            for row in await self._db.read(f"{query} ORDER BY id")
+        ]
 
     async def sent(self, notice_id: int, message_id: int) -> None:
         """The notice's message is out (its final progress edit may still be due)."""
-        async with self._db.transaction() as conn:
-            await conn.execute("UPDATE notices SET sent_message_id = ? WHERE id = ?", (message_id, notice_id))
+        await self._db.write(
+            lambda conn: conn.execute(
+                "UPDATE notices SET sent_message_id = ? WHERE id = ?", (message_id, notice_id)
+            )
+        )
 
     async def delivered(self, notice_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(f"UPDATE notices SET delivered_at = {_NOW} WHERE id = ?", (notice_id,))
+        await self._db.write(
+            lambda conn: conn.execute(f"UPDATE notices SET delivered_at = {_NOW} WHERE id = ?", (notice_id,))
+        )
 
     async def gave_up(self, notice_id: int, why: str) -> None:
         """Telegram will never take it (the member blocked the bot, the chat is gone): stop trying."""
-        async with self._db.transaction() as conn:
-            await conn.execute("UPDATE notices SET gave_up = ? WHERE id = ?", (why, notice_id))
+        await self._db.write(
+            lambda conn: conn.execute("UPDATE notices SET gave_up = ? WHERE id = ?", (why, notice_id))
+        )

@@ -10,20 +10,17 @@ class ProgressMessageRepo:
         self._db = db
 
     async def put(self, request_id: int, chat_id: int, message_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
+        await self._db.write(
+            lambda conn: conn.execute(
                 """INSERT INTO progress_messages (request_id, chat_id, message_id) VALUES (?, ?, ?)
                    ON CONFLICT (request_id) DO UPDATE SET chat_id = excluded.chat_id,
                      message_id = excluded.message_id""",
                 (request_id, chat_id, message_id),
             )
+        )
 
     async def get(self, request_id: int) -> tuple[int, int] | None:
-        async with (
-            self._db.reading() as conn,
-            conn.execute(
-                "SELECT chat_id, message_id FROM progress_messages WHERE request_id = ?", (request_id,)
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return (row[0], row[1]) if row else None
+        rows = await self._db.read(
+            "SELECT chat_id, message_id FROM progress_messages WHERE request_id = ?", (request_id,)
+        )
+        return (rows[0][0], rows[0][1]) if rows else None

@@ -58,8 +58,8 @@ class RequestRepo:
         self._db = db
 
     async def create(self, request: BookingRequest) -> BookingRequest:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+        cursor = await self._db.write(
+            lambda conn: conn.execute(
                 """INSERT INTO requests (member_id, day, times, duration_min, courts, partner, status,
                                          release_at, series_id)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -75,18 +75,14 @@ class RequestRepo:
                     request.series_id,
                 ),
             )
-            new_id = cursor.lastrowid
-        created = await self.get(int(new_id or 0))
+        )
+        created = await self.get(int(cursor.lastrowid or 0))
         assert created is not None
         return created
 
     async def get(self, request_id: int) -> BookingRequest | None:
-        async with (
-            self._db.reading() as conn,
-            conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return _request(row) if row else None
+        rows = await self._db.read("SELECT * FROM requests WHERE id = ?", (request_id,))
+        return _request(rows[0]) if rows else None
 
     async def update(
         self,
@@ -120,18 +116,21 @@ class RequestRepo:
         if only_if:
             query += f" AND status IN ({','.join('?' * len(only_if))})"
             args.extend(only_if)
-        async with self._db.transaction() as conn:
+
+        async def move(conn: aiosqlite.Connection) -> bool:
             cursor = await conn.execute(query, args)
             moved = cursor.rowcount > 0
             if moved and notice is not None:
                 await notices.insert(conn, notice)
             return moved
 
+        return await self._db.write(move)
+
     async def prune(self, finished_before: datetime, today: date) -> int:
         """Forget finished requests (and their attempts) last touched before the cut-off, except any whose
         day is still ahead: /bookings shows those."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+        cursor = await self._db.write(
+            lambda conn: conn.execute(
                 """DELETE FROM requests WHERE status IN (?, ?, ?) AND updated_at < ? AND day < ?""",
                 (
                     RequestStatus.BOOKED,
@@ -141,14 +140,12 @@ class RequestRepo:
                     today.isoformat(),
                 ),
             )
-            return cursor.rowcount
+        )
+        return cursor.rowcount
 
     async def count_by_status(self) -> dict[RequestStatus, int]:
-        async with (
-            self._db.reading() as conn,
-            conn.execute("SELECT status, COUNT(*) FROM requests GROUP BY status") as cursor,
-        ):
-            return {RequestStatus(status): count for status, count in await cursor.fetchall()}
+        rows = await self._db.read("SELECT status, COUNT(*) FROM requests GROUP BY status")
+        return {RequestStatus(status): count for status, count in rows}
 
     async def for_member(
         self, member_id: int, statuses: Iterable[RequestStatus] = ()
@@ -170,11 +167,8 @@ class RequestRepo:
         if wanted:
             where += f" AND status IN ({','.join('?' * len(wanted))})"
             args = [*args, *wanted]
-        async with (
-            self._db.reading() as conn,
-            conn.execute(f"SELECT * FROM requests WHERE {where} ORDER BY day, id", args) as cursor,
-        ):
-            return [_request(row) for row in await cursor.fetchall()]
+        rows = await self._db.read(f"SELECT * FROM requests WHERE {where} ORDER BY day, id", args)
+        return [_request(row) for row in rows]
 
 
 def _attempt(row: aiosqlite.Row) -> Attempt:
@@ -198,8 +192,8 @@ class AttemptRepo:
 
     async def record(self, attempt: Attempt) -> Attempt:
         """Write an attempt *before* it is sent, so a crash leaves a trace to reconcile."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+        cursor = await self._db.write(
+            lambda conn: conn.execute(
                 """INSERT INTO attempts (request_id, court, start, sent_at, clock_offset_s, outcome, detail)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 (
@@ -212,7 +206,8 @@ class AttemptRepo:
                     attempt.detail,
                 ),
             )
-            return attempt.with_id(int(cursor.lastrowid or 0))
+        )
+        return attempt.with_id(int(cursor.lastrowid or 0))
 
     async def finish(
         self,
@@ -223,18 +218,16 @@ class AttemptRepo:
         detail: str | None = None,
         reference: str | None = None,
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
+        await self._db.write(
+            lambda conn: conn.execute(
                 "UPDATE attempts SET outcome = ?, detail = ?, reference = ?, finished_at = ? WHERE id = ?",
                 (outcome, detail, reference, finished_at, attempt_id),
             )
+        )
 
     async def for_request(self, request_id: int) -> list[Attempt]:
-        async with (
-            self._db.reading() as conn,
-            conn.execute("SELECT * FROM attempts WHERE request_id = ? ORDER BY id", (request_id,)) as cursor,
-        ):
-            return [_attempt(row) for row in await cursor.fetchall()]
+        rows = await self._db.read("SELECT * FROM attempts WHERE request_id = ? ORDER BY id", (request_id,))
+        return [_attempt(row) for row in rows]
 
     async def unresolved(self, request_id: int) -> list[Attempt]:
         """Attempts whose outcome is unknown: sent and never answered, answered 5xx / timeout, or
@@ -245,5 +238,4 @@ class AttemptRepo:
         """Every request with an attempt whose outcome is unknown, whatever the request's status."""
         marks = ",".join("?" * len(_UNKNOWN))
         query = f"SELECT DISTINCT request_id FROM attempts WHERE outcome IN ({marks}) ORDER BY request_id"
-        async with self._db.reading() as conn, conn.execute(query, _UNKNOWN) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        return [row[0] for row in await self._db.read(query, _UNKNOWN)]

@@ -30,8 +30,8 @@ class SeriesRepo:
         self._db = db
 
     async def create(self, series: WeeklySeries) -> WeeklySeries:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+        cursor = await self._db.write(
+            lambda conn: conn.execute(
                 """INSERT INTO weekly_series (member_id, weekday, times, duration_min, courts, partner, status,
                                               skip_dates)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -46,18 +46,14 @@ class SeriesRepo:
                     json.dumps([d.isoformat() for d in series.skip_dates]),
                 ),
             )
-            new_id = int(cursor.lastrowid or 0)
-        created = await self.get(new_id)
+        )
+        created = await self.get(int(cursor.lastrowid or 0))
         assert created is not None
         return created
 
     async def get(self, series_id: int) -> WeeklySeries | None:
-        async with (
-            self._db.reading() as conn,
-            conn.execute("SELECT * FROM weekly_series WHERE id = ?", (series_id,)) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return _series(row) if row else None
+        rows = await self._db.read("SELECT * FROM weekly_series WHERE id = ?", (series_id,))
+        return _series(rows[0]) if rows else None
 
     async def for_member(self, member_id: int) -> list[WeeklySeries]:
         return await self._select("member_id = ? AND status != 'deleted'", (member_id,))
@@ -66,23 +62,22 @@ class SeriesRepo:
         return await self._select("status = 'active'", ())
 
     async def _select(self, where: str, args: tuple[object, ...]) -> list[WeeklySeries]:
-        async with (
-            self._db.reading() as conn,
-            conn.execute(f"SELECT * FROM weekly_series WHERE {where} ORDER BY id", args) as cursor,
-        ):
-            return [_series(row) for row in await cursor.fetchall()]
+        rows = await self._db.read(f"SELECT * FROM weekly_series WHERE {where} ORDER BY id", args)
+        return [_series(row) for row in rows]
 
     async def set_status(self, series_id: int, status: SeriesStatus) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute("UPDATE weekly_series SET status = ? WHERE id = ?", (status, series_id))
+        await self._db.write(
+            lambda conn: conn.execute("UPDATE weekly_series SET status = ? WHERE id = ?", (status, series_id))
+        )
 
     async def skip(self, series_id: int, day: date) -> None:
         series = await self.get(series_id)
         if series is None or day in series.skip_dates:
             return
         dates = sorted({*series.skip_dates, day})
-        async with self._db.transaction() as conn:
-            await conn.execute(
+        await self._db.write(
+            lambda conn: conn.execute(
                 "UPDATE weekly_series SET skip_dates = ? WHERE id = ?",
                 (json.dumps([d.isoformat() for d in dates]), series_id),
             )
+        )

@@ -135,9 +135,8 @@ async def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
 
 
 async def test_wal_and_foreign_keys_are_on(storage: Storage) -> None:
-    async with storage.db.reading() as conn:
-        assert (await (await conn.execute("PRAGMA journal_mode")).fetchone())[0] == "wal"
-        assert (await (await conn.execute("PRAGMA foreign_keys")).fetchone())[0] == 1
+    assert (await storage.db.read("PRAGMA journal_mode"))[0][0] == "wal"
+    assert (await storage.db.read("PRAGMA foreign_keys"))[0][0] == 1
 
 
 async def test_concurrent_writers_lose_no_row(storage: Storage) -> None:
