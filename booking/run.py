@@ -40,7 +40,7 @@ from booking.sites.errors import (
     TemporarilyUnavailable,
 )
 from booking.timebase import Clock
-from storage import Storage
+from storage import Storage, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,7 @@ class RequestRun:
         outcomes: Outcomes,
         claims: SlotClaims,
         plans: ReleasePlans,
+        looking_again: bool = False,
     ) -> None:
         assert request.id is not None
         self.request = request
@@ -153,8 +154,12 @@ class RequestRun:
         #: when the winning attempt left, if we fired at a release (for "booked N ms after 07:00")
         self._winning_sent_at: float | None = None
         self._fired_at_release = False
-        #: the run stopped on an outcome it could not settle; the service looks again later
+        #: the run stopped on an outcome it could not settle (or record); the service looks again later
         self.unclear = False
+        self._sent = False  # a booking request may have left
+        #: a later look at a request the member has already been told about: stay quiet until news
+        self._looking_again = looking_again
+        self._booked: Booking | None = None  # the club's confirmation, once it came
 
     # -- events ---------------------------------------------------------------------------------------
 
@@ -173,6 +178,16 @@ class RequestRun:
     # -- the run --------------------------------------------------------------------------------------
 
     async def execute(self) -> None:
+        try:
+            await self._execute()
+        except StorageUnavailable as error:
+            log.error("request %s: the database failed (%s)", self.request_id, error)
+            self._unrecorded()
+        finally:
+            self._claims.release(self.request_id)
+            self._plans.leave(self._release_s, self.request_id)
+
+    async def _execute(self) -> None:
         moved = await self._storage.requests.update(
             self.request_id,
             RequestStatus.RUNNING,
@@ -194,7 +209,7 @@ class RequestRun:
             await self._all_taken(str(failure))
         except RunFailed as failure:
             await self._fail(str(failure))
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, StorageUnavailable):
             raise
         except Exception:
             log.exception("request %s: unexpected error", self.request_id)
@@ -202,9 +217,32 @@ class RequestRun:
         else:
             await self._succeed(booking)
         finally:
-            self._claims.release(self.request_id)
-            self._plans.leave(self._release_s, self.request_id)
             await adapter.close()
+
+    def _unrecorded(self) -> None:
+        """The database will not take what happened: tell the member what we know (the club's answer may
+        be in hand), and let the service look again once it can be recorded."""
+        self.unclear = True
+        booked = self._booked
+        if booked is not None:
+            text = (
+                f"The club booked {describe(booked.slot)} on {booked.slot.day:%a %d %b} (ref "
+                f"{booked.reference}), but my database isn't answering, so I couldn't save it yet. I'll "
+                "confirm as soon as it's saved."
+            )
+        elif self._sent:
+            text = (
+                "My database isn't answering, so I can't record what the club said. I'll check with the "
+                "club whether it was booked as soon as I can, and won't book anything else for this meanwhile."
+            )
+        elif self._looking_again:
+            return  # the member heard at the first failure; nothing new has happened since
+        else:
+            text = (
+                "My database isn't answering, so I haven't sent anything to the club yet; I'll try again "
+                "shortly."
+            )
+        self._emit(EventKind.WARNING, text)
 
     async def _unexpected_error(self) -> None:
         """Our own fault: once a booking request may have reached the club, only the club's records may
@@ -398,7 +436,8 @@ class RequestRun:
     # -- attempts -------------------------------------------------------------------------------------
 
     async def _record(self, slot: Slot) -> Attempt:
-        return await self._storage.attempts.record(
+        """The attempt on disk before its request may leave (from then on the club may have it)."""
+        attempt = await self._storage.attempts.record(
             Attempt(
                 request_id=self.request_id,
                 court=slot.court,
@@ -407,6 +446,8 @@ class RequestRun:
                 clock_offset_s=self._offset_s,
             )
         )
+        self._sent = True
+        return attempt
 
     async def _finish(
         self, attempt: Attempt, outcome: AttemptOutcome, detail: str = "", ref: str = ""
@@ -526,6 +567,7 @@ class RequestRun:
                 delay = min(delay * 2, self._policy.backoff_max_s)
                 prepared = None
                 continue
+            self._booked = booking  # what the member hears even if it cannot be recorded
             await self._finish(attempt, AttemptOutcome.BOOKED, ref=booking.reference)
             self._winning_sent_at = sent_at
             return booking

@@ -26,7 +26,7 @@ from booking.sites.base import Booking, ClubRules, SiteAdapter
 from booking.sites.errors import LoginFailed, LoginRequired, SiteError
 from booking.timebase import Clock
 from booking.validation import DEFAULT_HORIZON_DAYS, RequestInvalid, release_of, validate
-from storage import Storage
+from storage import Storage, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -430,14 +430,21 @@ class BookingService:
             outcomes=self.outcomes,
             claims=self._claims,
             plans=self._plans,
+            looking_again=request.id in self._looks,
         )
 
     async def _execute(self, run: RequestRun) -> None:
         await run.execute()
-        if run.unclear:
-            await self._look_again_later(run.request)
-        else:
-            self._looks.pop(run.request_id, None)
+        try:
+            if run.unclear:
+                await self._look_again_later(run.request)
+            else:
+                self._looks.pop(run.request_id, None)
+        except Exception:  # a task nobody awaits: never let its failure go unseen
+            log.exception("request %s: the next look could not be planned", run.request_id)
+            self._scheduler.schedule(
+                run.request_id, self.clock.now() + self._policy.recheck_first_s, self._look_due, kind=RECHECK
+            )
 
     async def _look_again_later(self, request: BookingRequest) -> None:
         """Another look at an unclear booking, ever less often; the admins hear when looking does not
@@ -473,8 +480,17 @@ class BookingService:
         self._scheduler.schedule(request.id, min(now + delay, starts), self._look_due, kind=RECHECK)
 
     async def _look_due(self, request_id: int) -> None:
-        request = await self.storage.requests.get(request_id)
-        if request is not None and request.status is RequestStatus.CHECKING:
+        """Look again at a request left unclear, or unrecorded (still running, as far as the database
+        knows)."""
+        try:
+            request = await self.storage.requests.get(request_id)
+        except StorageUnavailable:
+            log.warning("request %s: the database still fails; looking again later", request_id)
+            self._scheduler.schedule(
+                request_id, self.clock.now() + self._policy.recheck_first_s, self._look_due, kind=RECHECK
+            )
+            return
+        if request is not None and request.status in (RequestStatus.CHECKING, RequestStatus.RUNNING):
             self._launch(request)
 
     async def wait_for_runs(self) -> None:
