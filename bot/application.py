@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest, RequestData
@@ -25,7 +25,7 @@ from booking.members import MemberService
 from booking.service import BookingService
 from booking.watch import CancellationWatch
 from booking.weekly import WeeklyPlanner
-from bot import handlers, redact, texts
+from bot import handlers, menus, redact
 from bot.concurrency import PerChatUpdateProcessor
 from bot.delivery import DeliveryPolicy
 from bot.handlers.common import NOTIFIER, SERVICES
@@ -135,6 +135,7 @@ class BotRunner:
         self.application = application
         self._notifier: ProgressNotifier = application.bot_data[NOTIFIER]
         self._monitor: PollingMonitor = application.bot_data[POLLING_MONITOR]
+        self._services: BotServices = application.bot_data[SERVICES]
         self._bootstrap: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -176,7 +177,7 @@ class BotRunner:
         app = self.application
         await app.initialize()  # getMe: proves the token and the URL
         await app.bot.delete_webhook()
-        await app.bot.set_my_commands([BotCommand(name, description) for name, description in texts.COMMANDS])
+        await menus.install(app.bot, self._services.members.admin_ids)
         if not app.running:
             await app.start()
         assert app.updater is not None

@@ -101,17 +101,16 @@ def help_text(today: date, admin: bool) -> str:
     )
 
 
-#: the command menu (setMyCommands), in menu order
-COMMANDS = (
-    ("start", "What courtbot does and what to do next"),
-    ("book", "Book a court, or schedule one for its release"),
-    ("bookings", "Your waiting requests and club bookings"),
-    ("weekly", "Your weekly bookings: pause, skip, delete"),
-    ("login", "Give courtbot your club login"),
-    ("logout", "Forget your club login"),
-    ("cancel", "Leave what we're doing"),
-    ("help", "Everything courtbot can do"),
-)
+# the command menu (setMyCommands): each command's line
+MENU_START = "What courtbot does and what to do next"
+MENU_BOOK = "Book a court, or schedule one for its release"
+MENU_BOOKINGS = "Your waiting requests and club bookings"
+MENU_WEEKLY = "Your weekly bookings: pause, skip, delete"
+MENU_LOGIN = "Give courtbot your club login"
+MENU_LOGOUT = "Forget your club login"
+MENU_CANCEL = "Leave what we're doing"
+MENU_HELP = "Everything courtbot can do"
+MENU_STATS = "Admins: how courtbot is doing"
 BOOK_BUTTON = "🎾 Book a court"
 UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
 UNKNOWN_TEXT = "I'm not sure what you mean. To book a court send /book, or /help for everything I can do."
