@@ -67,14 +67,16 @@ def courts(values: Sequence[int]) -> str:
 # -- start, help, fallbacks -------------------------------------------------------------------------------
 
 
-def welcome(name: str, club_username: str | None, release: ReleaseRule) -> str:
+def welcome(name: str, club_username: str | None, release: ReleaseRule, from_group: bool = False) -> str:
+    """`from_group`: they came by the link a group was given."""
+    private = "🔒 Here it's just us: your bookings and your login stay private.\n\n" if from_group else ""
     login = (
         f"1. ✅ You're logged in at the club as {club_username}."
         if club_username
         else "1. /login with your club username and password (checked with the club, stored encrypted)."
     )
     return (
-        f"Hi {name}! I'm courtbot 🎾\n"
+        f"{private}Hi {name}! I'm courtbot 🎾\n"
         f"I book tennis courts at your club the instant new slots are released ({release.describe()}), "
         "or right away when a court is free.\n\n"
         "What to do next:\n"
@@ -121,6 +123,15 @@ STALE_BUTTON = "This button has expired. Send /book or /bookings to start again.
 ERROR_SORRY = (
     "😕 Sorry, something went wrong on my side. Please try again; if it keeps happening, tell your admin."
 )
+
+# -- groups ---------------------------------------------------------------------------------------------
+
+PRIVATE_ONLY_ANSWER = "🔒 I only work in a private chat: tap my name to talk to me."
+
+
+def private_only(link: str) -> str:
+    return f"🔒 I only work in a private chat, so bookings and logins stay private. Talk to me here: {link}"
+
 
 # -- access ---------------------------------------------------------------------------------------------
 

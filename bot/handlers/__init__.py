@@ -1,5 +1,6 @@
-"""Every handler, registered in the order that matters: the access gate first, the conversation (/book,
-/login) next, then single commands and buttons, and last the answers for anything nobody else took."""
+"""Every handler, registered in the order that matters: private chats only, then the access gate, the
+conversation (/book, /login) next, then single commands and buttons, and last the answers for anything
+nobody else took."""
 
 from __future__ import annotations
 
@@ -20,15 +21,17 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Action, matches
 from bot.draft import Step
-from bot.handlers import access, book, bookings, dialogue, errors, login, start, watching, weekly
+from bot.handlers import access, book, bookings, dialogue, errors, login, privacy, start, watching, weekly
 from bot.handlers.commands import COMMANDS, OURS
 from bot.handlers.common import Context
 from bot.handlers.login import LoginStep
 
+PRIVACY_GROUP = -2
 GATE_GROUP = -1
 
 
 def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, privacy.guard), group=PRIVACY_GROUP)
     application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
     application.add_handlers(
         [
