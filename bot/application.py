@@ -1,7 +1,7 @@
 """The Telegram application: built from the domain's services, run by an explicit life cycle.
 
-`build_application` wires handlers, the delivery policy (429/5xx/network retries), per-chat concurrency,
-connection pools, the error handler and the progress notifier. `BotRunner` starts and stops it inside
+`build_application` wires handlers, Telegram's size limits, the delivery policy (429/5xx/network retries),
+per-chat concurrency, connection pools, the error handler and the progress notifier. `BotRunner` starts and stops it inside
 the caller's event loop (not `run_polling`), keeps retrying when Telegram cannot be reached, and says
 whether polling is healthy.
 """
@@ -29,6 +29,7 @@ from bot import handlers, menus, redact
 from bot.concurrency import PerChatUpdateProcessor
 from bot.delivery import DeliveryPolicy
 from bot.handlers.common import NOTIFIER, SERVICES
+from bot.limits import LimitedBot
 from bot.progress import ProgressNotifier
 from storage.progress import ProgressMessageRepo
 
@@ -103,17 +104,16 @@ def build_application(services: BotServices, token: str, api_base_url: str) -> A
     redact.install(token)
     polling_monitor = PollingMonitor()
     root = api_base_url.rstrip("/")
+    bot = LimitedBot(
+        token,
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+        get_updates_request=polling_monitor,
+        rate_limiter=DeliveryPolicy(),
+    )
     application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
-        .request(HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE))
-        .get_updates_request(polling_monitor)
-        .rate_limiter(DeliveryPolicy())
-        .concurrent_updates(PerChatUpdateProcessor())
-        .job_queue(None)
-        .build()
+        ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor()).job_queue(None).build()
     )
     application.bot_data[SERVICES] = services
     application.bot_data[POLLING_MONITOR] = polling_monitor

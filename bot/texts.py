@@ -1,6 +1,8 @@
 """Every word the bot shows a member, in one place: friendly, short, times in the club's time zone.
 
-Plain text only (no parse mode), so names and club messages never need escaping.
+Plain text only (no parse mode), so names and club messages never need escaping. Whatever comes from
+outside - a club's names and words, what a member typed - is cut short here (`name`, `quoted`, `said`), so
+a message fits Telegram's limits because of what it says, not because bot.limits cut its end off.
 """
 
 from __future__ import annotations
@@ -15,10 +17,30 @@ from booking.release import ReleaseRule
 from booking.run import DOUBLE_BOOKED
 from booking.sites.base import Booking
 from booking.weekly import WEEKDAYS
+from bot.limits import fit
 from bot.oneline import OneLineError, Problem
 from bot.series import SeriesEntry
 
 # -- formatting -----------------------------------------------------------------------------------------
+
+#: a name from the club (a court, a booking's reference) or a person's, as shown
+MAX_NAME = 48
+#: a word a member typed, quoted back
+MAX_QUOTE = 40
+#: what the club or the engine said, passed on
+MAX_SAID = 300
+
+
+def name(value: str) -> str:
+    return fit(value, MAX_NAME)
+
+
+def quoted(value: str) -> str:
+    return f"“{fit(value, MAX_QUOTE)}”"
+
+
+def said(value: str) -> str:
+    return fit(value, MAX_SAID)
 
 
 def day(value: date) -> str:
@@ -154,17 +176,17 @@ MEMBER_APPROVED = "Good news: an admin let you in! Send /start to begin."
 MEMBER_DENIED = "Sorry, an admin decided not to give you access to courtbot."
 
 
-def admin_request(name: str, username: str | None, telegram_id: int) -> str:
+def admin_request(who: str, username: str | None, telegram_id: int) -> str:
     handle = f"@{username}, " if username else ""
-    return f"🙋 {name} ({handle}id {telegram_id}) asks to use courtbot."
+    return f"🙋 {name(who)} ({handle}id {telegram_id}) asks to use courtbot."
 
 
-def admin_decided(name: str, approved: bool) -> str:
-    return f"✅ You let {name} in." if approved else f"✖ You turned down {name}."
+def admin_decided(who: str, approved: bool) -> str:
+    return f"✅ You let {name(who)} in." if approved else f"✖ You turned down {name(who)}."
 
 
-def already_decided(name: str, allowed: bool) -> str:
-    return f"Already decided: {name} {'has access' if allowed else 'was turned down'}."
+def already_decided(who: str, allowed: bool) -> str:
+    return f"Already decided: {name(who)} {'has access' if allowed else 'was turned down'}."
 
 
 # -- login ----------------------------------------------------------------------------------------------
@@ -193,7 +215,7 @@ def login_ok(username: str) -> str:
 
 def login_site_down(detail: str) -> str:
     return (
-        f"⚠️ I couldn't check your login with the club's site ({detail}), so I stored nothing. "
+        f"⚠️ I couldn't check your login with the club's site ({said(detail)}), so I stored nothing. "
         "Please try /login again in a few minutes."
     )
 
@@ -234,8 +256,8 @@ def time_button(start: time, rank: int | None) -> str:
     return f"{rank}· {hm(start)}" if rank else hm(start)
 
 
-def court_button(name: str, rank: int | None) -> str:
-    return f"{rank}· {name}" if rank else name
+def court_button(court: str, rank: int | None) -> str:
+    return f"{rank}· {name(court)}" if rank else name(court)
 
 
 def use_partner_button(name: str) -> str:
@@ -305,7 +327,7 @@ def submit_problem(summary_text: str, problem: str) -> str:
 
 
 def club_unreachable(detail: str) -> str:
-    return f"⚠️ I couldn't reach the club's site just now ({detail}). Please try again in a minute."
+    return f"⚠️ I couldn't reach the club's site just now ({said(detail)}). Please try again in a minute."
 
 
 def oneline_examples(today: date) -> str:
@@ -317,10 +339,10 @@ def oneline_problem(error: OneLineError, today: date) -> str:
     reasons = {
         Problem.EMPTY: "Tell me the day and time",
         Problem.NO_DAY: "Which day? Start with one, like tue, tomorrow, 01/12 or 2026-12-01",
-        Problem.TWO_DAYS: f"Please give just one day (I also read “{error.word}”)",
-        Problem.BAD_DATE: f"“{error.word}” isn't a date I know",
-        Problem.TWO_DURATIONS: f"Please give just one duration (I also read “{error.word}”)",
-        Problem.UNKNOWN_WORD: f"I couldn't read “{error.word}”",
+        Problem.TWO_DAYS: f"Please give just one day (I also read {quoted(error.word)})",
+        Problem.BAD_DATE: f"{quoted(error.word)} isn't a date I know",
+        Problem.TWO_DURATIONS: f"Please give just one duration (I also read {quoted(error.word)})",
+        Problem.UNKNOWN_WORD: f"I couldn't read {quoted(error.word)}",
     }
     return f"{reasons[error.problem]}. For example:\n{oneline_examples(today)}"
 
@@ -370,9 +392,9 @@ def progress_line(event: ProgressEvent, tz: ZoneInfo) -> str:
         EventKind.WARNING: "⚠️",
         EventKind.CHECKING: "🔍",
     }
-    text = event.text or kind.value
+    text = said(event.text or kind.value)
     if kind is EventKind.BOOKED and event.reference:
-        text = f"{text} · ref {event.reference}"
+        text = f"{text} · ref {name(event.reference)}"
     return f"{icons[kind]} {text}"
 
 
@@ -395,12 +417,12 @@ def progress(header: str, lines: Sequence[str], intro: str | None = None) -> str
 
 def booked_notice(request: BookingRequest, event: ProgressEvent, court_name: str, tz: ZoneInfo) -> str:
     start = event.start or request.times[0]
-    slot = f"{court_name} · {day(request.day)} {hm(start)}–{hm(end_time(start, request.duration_min))}"
+    slot = f"{name(court_name)} · {day(request.day)} {hm(start)}–{hm(end_time(start, request.duration_min))}"
     if event.outcome == DOUBLE_BOOKED:
-        return f"⚠️ Booked twice! {slot}\n{event.text}\n/bookings to see or cancel yours."
+        return f"⚠️ Booked twice! {slot}\n{said(event.text)}\n/bookings to see or cancel yours."
     lines = [f"✅ Booked! {slot}"]
     if event.reference:
-        lines[0] += f" · ref {event.reference}"
+        lines[0] += f" · ref {name(event.reference)}"
     if event.after_release_ms is not None and request.release_at is not None:
         opened = request.release_at.astimezone(tz).strftime("%H:%M:%S")
         after_ms = round(event.after_release_ms)  # an estimate: it can come out a hair below zero
@@ -416,13 +438,13 @@ def failed_notice(request: BookingRequest, reason: str, *, watchable: bool = Fal
         "\n👀 Or I can watch for a cancellation and book the moment a court frees up." if watchable else ""
     )
     return (
-        f"❌ I couldn't book {day(request.day)} {times(request.times)}. {reason}\n"
+        f"❌ I couldn't book {day(request.day)} {times(request.times)}. {said(reason)}\n"
         f"What next: /book another time or court, or /bookings to see what you have.{watch}"
     )
 
 
 def warning_notice(request: BookingRequest, problem: str) -> str:
-    return f"⚠️ About your booking for {day(request.day)} {hm(request.times[0])}: {problem}"
+    return f"⚠️ About your booking for {day(request.day)} {hm(request.times[0])}: {said(problem)}"
 
 
 def unclear_notice(request: BookingRequest, why: str, *, final: bool = False) -> str:
@@ -430,7 +452,7 @@ def unclear_notice(request: BookingRequest, why: str, *, final: bool = False) ->
     then = "" if final else "\nI'll tell you as soon as the club's records show it."
     return (
         f"🔍 Your booking for {day(request.day)} {times(request.times)} may or may not have gone through. "
-        f"{why}{then}"
+        f"{said(why)}{then}"
     )
 
 
@@ -439,7 +461,7 @@ def double_booked_admin_alert(request: BookingRequest, event: ProgressEvent) -> 
     return (
         f"⚠️ Admin: the club's site shows court {event.court} on {day(request.day)} at "
         f"{hm(event.start or request.times[0])} booked twice; one is member {request.member_id}'s "
-        f"(ref {event.reference}, request #{request.id}). Please settle it with the other holder."
+        f"(ref {name(event.reference or '')}, request #{request.id}). Please settle it with the other holder."
     )
 
 
@@ -448,7 +470,7 @@ def unclear_admin_alert(request: BookingRequest, status: str) -> str:
     return (
         f"⚠️ Admin: courtbot can't tell whether the club booked request #{request.id} (member "
         f"{request.member_id}: {day(request.day)} {times(request.times)} · {courts(request.courts)}). "
-        f"{status} Please look at the club's bookings for that slot."
+        f"{said(status)} Please look at the club's bookings for that slot."
     )
 
 
@@ -515,7 +537,7 @@ def booking_line(booking: Booking, court_name: str, ours: int | None) -> str:
     slot = booking.slot
     end = end_time(slot.start, slot.duration_min)
     by_us = f" (request #{ours})" if ours else ""
-    return f"{day(slot.day)} {hm(slot.start)}–{hm(end)} · {court_name} · ref {booking.reference}{by_us}"
+    return f"{day(slot.day)} {hm(slot.start)}–{hm(end)} · {name(court_name)} · ref {name(booking.reference)}{by_us}"
 
 
 def bookings_list(
@@ -541,7 +563,7 @@ def bookings_list(
 
 
 def club_list_failed(detail: str) -> str:
-    return f"⚠️ I couldn't load your bookings from the club ({detail})."
+    return f"⚠️ I couldn't load your bookings from the club ({said(detail)})."
 
 
 def cancel_request_button(request: BookingRequest) -> str:
@@ -570,7 +592,7 @@ def stopped_watching(request_id: int) -> str:
 
 
 def cancel_failed(reason: str) -> str:
-    return f"⚠️ {reason}"
+    return f"⚠️ {said(reason)}"
 
 
 # -- weekly series --------------------------------------------------------------------------------------
