@@ -149,8 +149,14 @@ def watch(request_id: int) -> InlineKeyboardMarkup:
 
 
 def bookings(
-    requests: Sequence[BookingRequest], site_bookings: Sequence[Booking], series: Sequence[SeriesEntry]
+    requests: Sequence[BookingRequest],
+    site_bookings: Sequence[Booking],
+    series: Sequence[SeriesEntry],
+    page: int,
+    pages: int,
 ) -> InlineKeyboardMarkup | None:
+    """One page of /bookings: a cancel button for each request and booking on it, the series' rows, and
+    ◀ ▶ to the other pages."""
     buttons = [
         button(texts.cancel_request_button(r), Action.CANCEL_REQUEST, r.id)
         for r in requests
@@ -161,8 +167,17 @@ def bookings(
         for b in site_bookings
         if fits(Action.CANCEL_BOOKING, b.reference)  # a reference too long for a button is listed only
     ]
-    keyboard = [*rows(buttons, 1), *series_rows(series)]
+    keyboard = [*rows(buttons, 1), *series_rows(series), pager(page, pages, Action.BOOKINGS_PAGE)]
+    keyboard = [row for row in keyboard if row]
     return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+def pager(page: int, pages: int, action: Action) -> Row:
+    """◀ and ▶ to the neighbouring pages (none on a one-page list)."""
+    row = [button(texts.PREVIOUS_PAGE_BUTTON, action, page - 1)] if page > 0 else []
+    if page < pages - 1:
+        row.append(button(texts.NEXT_PAGE_BUTTON, action, page + 1))
+    return row
 
 
 def confirm_cancel_booking(reference: str) -> InlineKeyboardMarkup:

@@ -515,6 +515,8 @@ CANCELLING = "Cancelling…"
 REQUEST_RUNNING = "It's being booked right now; cancel the booking once it has landed."
 REQUEST_ENDED = "This request has already ended; /bookings shows what you have."
 KEPT = "Kept"
+PREVIOUS_PAGE_BUTTON = "◀"
+NEXT_PAGE_BUTTON = "▶"
 
 
 def request_line(request: BookingRequest, tz: ZoneInfo) -> str:
@@ -542,12 +544,14 @@ def booking_line(booking: Booking, court_name: str, ours: int | None) -> str:
 
 def bookings_list(
     requests: Sequence[str],
-    bookings: Sequence[str] | None,
+    bookings: Sequence[str],
     series: Sequence[str],
     note: str | None,
     club_problem: str | None,
+    page: int = 0,
+    pages: int = 1,
 ) -> str:
-    """The /bookings message; `bookings` None: the club's list could not be read (see `club_problem`)."""
+    """One page of the /bookings message; `club_problem`: why the club's list could not be read."""
     parts = [note] if note else []
     if requests:
         parts.append("⏰ Waiting to book:\n" + "\n".join(requests))
@@ -559,6 +563,8 @@ def bookings_list(
         parts.append(club_problem)
     if not requests and not bookings and not series:
         parts.append(NOTHING_BOOKED)
+    if pages > 1:
+        parts.append(f"Page {page + 1} of {pages}: ◀ ▶ for the others.")
     return "\n\n".join(parts)
 
 

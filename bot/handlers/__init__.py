@@ -43,6 +43,7 @@ def register(application: Application) -> None:
             _button(bookings.cancel_booking, Action.CANCEL_BOOKING),
             _button(bookings.confirm_cancel_booking, Action.CONFIRM_CANCEL_BOOKING),
             _button(bookings.keep_booking, Action.KEEP_BOOKING),
+            _button(bookings.turn_page, Action.BOOKINGS_PAGE),
             _button(watching.start, Action.WATCH),
             _button(weekly.pause, Action.PAUSE_SERIES),
             _button(weekly.resume, Action.RESUME_SERIES),
