@@ -67,10 +67,14 @@ def days(choices: Sequence[tuple[date, datetime | None]], today: date, tz: ZoneI
     return InlineKeyboardMarkup([*rows(open_days, 3), *rows(later, 2), navigation(back=False)])
 
 
-def times(starts: Sequence[time], chosen: Sequence[time]) -> InlineKeyboardMarkup:
+def times(day: date, starts: Sequence[time], chosen: Sequence[time], tz: ZoneInfo) -> InlineKeyboardMarkup:
     buttons = [
         button(
-            texts.time_button(start, chosen.index(start) + 1 if start in chosen else None), Action.TIME, start
+            texts.time_button(
+                texts.slot_time(day, start, tz), chosen.index(start) + 1 if start in chosen else None
+            ),
+            Action.TIME,
+            start,
         )
         for start in starts
     ]

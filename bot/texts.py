@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from booking import walltime
 from booking.events import EventKind, ProgressEvent
 from booking.models import BookingRequest, RequestStatus, SeriesStatus, WeeklySeries
-from booking.release import ReleaseRule
+from booking.release import ReleaseRule, to_utc
 from booking.run import DOUBLE_BOOKED
 from booking.sites.base import Booking
 from booking.weekly import WEEKDAYS
@@ -68,16 +69,37 @@ def duration(minutes: int) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
 
 
-def end_time(start: time, minutes: int) -> time:
-    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)).time()
-
-
 def preference(items: Sequence[str]) -> str:
     return ", then ".join(items)
 
 
 def times(values: Sequence[time]) -> str:
     return preference([hm(t) for t in values]) or "no time yet"
+
+
+def slot_time(value: date, start: time, tz: ZoneInfo) -> str:
+    """A start on a day; one the clocks read twice (autumn) with the offset of its first occurrence, the
+    one courtbot books: "01:30 +01:00"."""
+    return _wall_clock(datetime.combine(value, start, tzinfo=tz))
+
+
+def slot_span(value: date, start: time, minutes: int, tz: ZoneInfo) -> str:
+    """ "18:00–19:00", counted in real minutes across a change of the clocks."""
+    begins = to_utc(datetime.combine(value, start), tz)
+    ends = begins + timedelta(minutes=minutes)
+    return f"{_wall_clock(begins.astimezone(tz))}–{_wall_clock(ends.astimezone(tz))}"
+
+
+def _wall_clock(moment: datetime) -> str:
+    local = moment.replace(tzinfo=None)
+    assert isinstance(moment.tzinfo, ZoneInfo)
+    if walltime.ambiguous(local.date(), local.time(), moment.tzinfo):
+        return f"{moment:%H:%M} {walltime.utc_offset(moment)}"
+    return f"{moment:%H:%M}"
+
+
+def slot_times(value: date, values: Sequence[time], tz: ZoneInfo) -> str:
+    return preference([slot_time(value, t, tz) for t in values]) or "no time yet"
 
 
 def courts(values: Sequence[int]) -> str:
@@ -252,8 +274,9 @@ def day_button(value: date, today: date, opens: datetime | None, tz: ZoneInfo) -
     return f"🔒 {name} · opens {opens.astimezone(tz):%a %H:%M}"
 
 
-def time_button(start: time, rank: int | None) -> str:
-    return f"{rank}· {hm(start)}" if rank else hm(start)
+def time_button(label: str, rank: int | None) -> str:
+    """`label`: the start as slot_time shows it."""
+    return f"{rank}· {label}" if rank else label
 
 
 def court_button(court: str, rank: int | None) -> str:
@@ -275,8 +298,8 @@ def pick_day(release: ReleaseRule) -> str:
     )
 
 
-def pick_times(chosen_day: date, chosen: Sequence[time]) -> str:
-    order = f"\nYour order: {times(chosen)}." if chosen else ""
+def pick_times(chosen_day: date, chosen: Sequence[time], tz: ZoneInfo) -> str:
+    order = f"\nYour order: {slot_times(chosen_day, chosen, tz)}." if chosen else ""
     return (
         f"🕕 {day(chosen_day)}: which start time? Tap several in order of preference; "
         f"tap again to remove.{order}"
@@ -307,7 +330,7 @@ def summary(
     lines = [
         "Ready to book:",
         f"📅 {day(request.day)}",
-        f"🕕 {times(request.times)}",
+        f"🕕 {slot_times(request.day, request.times, tz)}",
         f"🎾 {courts(request.courts).capitalize()}",
         f"⏱ {duration(request.duration_min)}",
     ]
@@ -417,7 +440,9 @@ def progress(header: str, lines: Sequence[str], intro: str | None = None) -> str
 
 def booked_notice(request: BookingRequest, event: ProgressEvent, court_name: str, tz: ZoneInfo) -> str:
     start = event.start or request.times[0]
-    slot = f"{name(court_name)} · {day(request.day)} {hm(start)}–{hm(end_time(start, request.duration_min))}"
+    slot = (
+        f"{name(court_name)} · {day(request.day)} {slot_span(request.day, start, request.duration_min, tz)}"
+    )
     if event.outcome == DOUBLE_BOOKED:
         return f"⚠️ Booked twice! {slot}\n{said(event.text)}\n/bookings to see or cancel yours."
     lines = [f"✅ Booked! {slot}"]
@@ -535,11 +560,11 @@ def request_line(request: BookingRequest, tz: ZoneInfo) -> str:
     return what
 
 
-def booking_line(booking: Booking, court_name: str, ours: int | None) -> str:
+def booking_line(booking: Booking, court_name: str, ours: int | None, tz: ZoneInfo) -> str:
     slot = booking.slot
-    end = end_time(slot.start, slot.duration_min)
     by_us = f" (request #{ours})" if ours else ""
-    return f"{day(slot.day)} {hm(slot.start)}–{hm(end)} · {name(court_name)} · ref {name(booking.reference)}{by_us}"
+    span = slot_span(slot.day, slot.start, slot.duration_min, tz)
+    return f"{day(slot.day)} {span} · {name(court_name)} · ref {name(booking.reference)}{by_us}"
 
 
 def bookings_list(

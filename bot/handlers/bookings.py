@@ -159,7 +159,9 @@ async def _listing(
     entries = [_Entry(texts.request_line(r, tz), request=r) for r in waiting]
     entries += [
         _Entry(
-            texts.booking_line(b, names.get(b.slot.court, f"Court {b.slot.court}"), ours.get(b.reference)),
+            texts.booking_line(
+                b, names.get(b.slot.court, f"Court {b.slot.court}"), ours.get(b.reference), tz
+            ),
             booking=b,
         )
         for b in site or []
@@ -206,8 +208,10 @@ async def redraw(query: CallbackQuery, context: Context, note: str | None) -> No
 
 
 async def _booking_line(context: Context, booking: Booking) -> str:
-    names = {c.number: c.name for c in (await club(context)).courts}
-    return texts.booking_line(booking, names.get(booking.slot.court, f"Court {booking.slot.court}"), None)
+    the_club = await club(context)
+    names = {c.number: c.name for c in the_club.courts}
+    court_name = names.get(booking.slot.court, f"Court {booking.slot.court}")
+    return texts.booking_line(booking, court_name, None, the_club.rules.timezone)
 
 
 def _listed_booking(query: CallbackQuery, context: Context) -> Booking | None:
