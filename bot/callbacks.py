@@ -54,6 +54,7 @@ class Action(StrEnum):
     PAUSE_SERIES = "sp"
     RESUME_SERIES = "sr"
     SKIP_SERIES = "ss"
+    UNSKIP_SERIES = "su"
     DELETE_SERIES = "sd"
     CONFIRM_DELETE_SERIES = "sy"
     KEEP_SERIES = "sk"
@@ -75,6 +76,7 @@ ARGS: dict[Action, tuple[Arg, ...]] = {
     Action.RESUME_SERIES: (Arg.NUMBER,),
     # the series, and the date its button showed: a stale press skips no other week
     Action.SKIP_SERIES: (Arg.NUMBER, Arg.DAY),
+    Action.UNSKIP_SERIES: (Arg.NUMBER, Arg.DAY),
     Action.DELETE_SERIES: (Arg.NUMBER,),
     Action.CONFIRM_DELETE_SERIES: (Arg.NUMBER,),
 }

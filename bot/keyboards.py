@@ -198,8 +198,13 @@ def confirm_cancel_booking(reference: str) -> InlineKeyboardMarkup:
 # -- weekly series --------------------------------------------------------------------------------------
 
 
+#: skipped weeks offered back by button, per series (the listing names them all)
+UNSKIP_BUTTONS = 3
+
+
 def series_rows(entries: Sequence[SeriesEntry]) -> list[Row]:
-    """One row per series: Pause or Resume (whichever applies), Skip next while active, and Delete."""
+    """Per series: Pause or Resume (whichever applies), Skip next while active, and Delete; then Unskip
+    for its soonest skipped weeks."""
     keyboard = []
     for entry in entries:
         series, series_id = entry.series, entry.series_id
@@ -214,6 +219,12 @@ def series_rows(entries: Sequence[SeriesEntry]) -> list[Row]:
             ]
         row.append(button(texts.DELETE_SERIES_BUTTON, Action.DELETE_SERIES, series_id))
         keyboard.append(row)
+        unskip = [
+            button(texts.unskip_series_button(day), Action.UNSKIP_SERIES, series_id, day)
+            for day in entry.skipped[:UNSKIP_BUTTONS]
+        ]
+        if unskip:
+            keyboard.append(unskip)
     return keyboard
 
 

@@ -635,10 +635,12 @@ WEEKLY_NONE = (
 SERIES_FIRST_LATER = "I'll schedule the first one as soon as I can; /weekly shows it."
 SERIES_GONE = "I can't find that weekly booking any more; /weekly shows yours."
 ALREADY_SKIPPED = "That week is already skipped."
+NOT_SKIPPED = "That week isn't skipped (or has begun); here's the list as it is now."
 WEEK_MOVED_ON = "That week has moved on; here's the list as it is now."
 PAUSED = "Paused"
 RESUMED = "Resumed"
 SKIPPED = "Skipped"
+UNSKIPPED = "Back in"
 DELETED = "Deleted"
 DELETE_SERIES_BUTTON = "🗑 Delete"
 CONFIRM_DELETE_SERIES_BUTTON = "🗑 Yes, delete it"
@@ -666,7 +668,7 @@ def weekly_list(entries: Sequence[str], note: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def series_line(entry: SeriesEntry, today: date, tz: ZoneInfo) -> str:
+def series_line(entry: SeriesEntry, tz: ZoneInfo) -> str:
     """A series and where it stands: paused, or its next date and what is happening to it."""
     series, waiting = entry.series, entry.waiting
     if series.status is SeriesStatus.PAUSED:
@@ -681,8 +683,7 @@ def series_line(entry: SeriesEntry, today: date, tz: ZoneInfo) -> str:
         state = f"Next: {day(waiting.day)}, fires {instant(waiting.release_at, tz)}"
     else:
         state = f"Next: {day(entry.next_day)}"
-    skipped = [day(d) for d in series.skip_dates if d >= today]
-    skipping = f"\n  Skipping {', '.join(skipped)}" if skipped else ""
+    skipping = f"\n  Skipping {', '.join(day(d) for d in entry.skipped)}" if entry.skipped else ""
     return f"• {series_what(series)}\n  {state}{skipping}"
 
 
@@ -701,6 +702,10 @@ def resume_series_button(series: WeeklySeries) -> str:
 
 def skip_series_button(value: date) -> str:
     return f"⏭ Skip {day(value)}"
+
+
+def unskip_series_button(value: date) -> str:
+    return f"↩ Unskip {day(value)}"
 
 
 def confirm_delete_series(series: WeeklySeries) -> str:
@@ -722,6 +727,11 @@ def series_resumed(series: WeeklySeries, planned: BookingRequest | None) -> str:
 def series_skipped(skipped: date, planned: BookingRequest | None) -> str:
     next_one = f"; next: {day(planned.day)}" if planned is not None else ""
     return f"⏭ {day(skipped)} skipped{next_one}."
+
+
+def series_unskipped(unskipped: date, planned: BookingRequest | None) -> str:
+    next_one = f"; next: {day(planned.day)}" if planned is not None else ""
+    return f"↩ {day(unskipped)} is back in the series{next_one}."
 
 
 def series_deleted(series: WeeklySeries) -> str:

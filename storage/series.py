@@ -76,13 +76,18 @@ class SeriesRepo:
         async with self._db.transaction() as conn:
             await conn.execute("UPDATE weekly_series SET status = ? WHERE id = ?", (status, series_id))
 
-    async def skip(self, series_id: int, day: date) -> None:
-        series = await self.get(series_id)
-        if series is None or day in series.skip_dates:
-            return
-        dates = sorted({*series.skip_dates, day})
+    async def set_skipped(self, series_id: int, day: date, *, skipped: bool) -> None:
+        """Add `day` to the series' skipped dates, or take it out."""
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT skip_dates FROM weekly_series WHERE id = ?", (series_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return
+            dates = {date.fromisoformat(d) for d in json.loads(row[0])}
+            dates = dates | {day} if skipped else dates - {day}
             await conn.execute(
                 "UPDATE weekly_series SET skip_dates = ? WHERE id = ?",
-                (json.dumps([d.isoformat() for d in dates]), series_id),
+                (json.dumps([d.isoformat() for d in sorted(dates)]), series_id),
             )

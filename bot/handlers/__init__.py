@@ -48,6 +48,7 @@ def register(application: Application) -> None:
             _button(weekly.pause, Action.PAUSE_SERIES),
             _button(weekly.resume, Action.RESUME_SERIES),
             _button(weekly.skip, Action.SKIP_SERIES),
+            _button(weekly.unskip, Action.UNSKIP_SERIES),
             _button(weekly.delete, Action.DELETE_SERIES),
             _button(weekly.confirm_delete, Action.CONFIRM_DELETE_SERIES),
             _button(weekly.keep, Action.KEEP_SERIES),

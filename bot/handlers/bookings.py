@@ -19,7 +19,7 @@ from booking.sites.errors import SiteError
 from booking.validation import RequestInvalid
 from bot import keyboards, paging, series, texts
 from bot.callbacks import parse
-from bot.handlers.common import Context, club, edit, now_utc, reply, services, user_id
+from bot.handlers.common import Context, club, edit, reply, services, user_id
 from bot.series import SeriesEntry
 
 #: user_data: the club bookings shown in the member's last listing, by reference
@@ -155,7 +155,6 @@ async def _listing(
         site, problem = await _club_bookings(context, member_id)
         context.user_data[LISTED] = {b.reference: b for b in site or []}
     names = {c.number: c.name for c in the_club.courts}
-    today = now_utc(context).astimezone(tz).date()
     entries = [_Entry(texts.request_line(r, tz), request=r) for r in waiting]
     entries += [
         _Entry(
@@ -166,7 +165,7 @@ async def _listing(
         )
         for b in site or []
     ]
-    entries += [_Entry(texts.series_line(e, today, tz), series=e) for e in await series.load(svc, member_id)]
+    entries += [_Entry(texts.series_line(e, tz), series=e) for e in await series.load(svc, member_id)]
     pages = paging.paginate(entries, lambda entry: len(entry.line))
     page = paging.clamp(context.user_data.get(LISTING_PAGE, 0), len(pages))
     context.user_data[LISTING_PAGE] = page
