@@ -179,13 +179,10 @@ class WeeklyPlanner:
         return series
 
     async def _cancel_waiting(self, series: WeeklySeries) -> None:
-        await self._set_aside(series, lambda _: True)
+        await _set_aside(self._booking, series, lambda _: True)
 
     async def _set_aside(self, series: WeeklySeries, which: Callable[[BookingRequest], bool]) -> None:
-        """Cancel the series' requests waiting for their release that `which` picks, as not settled."""
-        for request in await self._storage.requests.for_series(series.id or 0, (RequestStatus.SCHEDULED,)):
-            if which(request):
-                await self._booking.cancel(series.member_id, request.id or 0, reason=SET_ASIDE)
+        await _set_aside(self._booking, series, which)
 
     def _on_event(self, event: ProgressEvent) -> None:
         if event.kind.is_final:
@@ -206,6 +203,33 @@ class WeeklyPlanner:
             await self.plan(series)
         except Exception:  # one series the club no longer accepts must not stop the others
             log.exception("series %s: the next occurrence could not be planned", series.id)
+
+
+async def pause_all(booking: BookingService, member_id: int) -> int:
+    """Pause every active series of a member whose access ended, their waiting weeks set aside (so a
+    resume, once access is back, plans them again); how many requests that cancelled."""
+    cancelled = 0
+    for series in await booking.storage.series.for_member(member_id):
+        if series.status is SeriesStatus.ACTIVE:
+            await booking.storage.series.set_status(series.id or 0, SeriesStatus.PAUSED)
+            cancelled += await _set_aside(booking, series, lambda _: True)
+    return cancelled
+
+
+async def _set_aside(
+    booking: BookingService, series: WeeklySeries, which: Callable[[BookingRequest], bool]
+) -> int:
+    """Cancel the series' requests waiting for their release that `which` picks, as not settled; how many
+    were cancelled (one whose release has just begun is left to run)."""
+    cancelled = 0
+    for request in await booking.storage.requests.for_series(series.id or 0, (RequestStatus.SCHEDULED,)):
+        if which(request):
+            try:
+                await booking.cancel(series.member_id, request.id or 0, reason=SET_ASIDE)
+            except RequestInvalid:
+                continue
+            cancelled += 1
+    return cancelled
 
 
 def _next_weekday(start: date, weekday: int) -> date:

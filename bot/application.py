@@ -25,7 +25,7 @@ from booking.members import MemberService
 from booking.service import BookingService
 from booking.watch import CancellationWatch
 from booking.weekly import WeeklyPlanner
-from bot import handlers, menus, redact
+from bot import handlers, menus, redact, texts
 from bot.concurrency import PerChatUpdateProcessor
 from bot.delivery import DeliveryPolicy
 from bot.handlers.common import NOTIFIER, SERVICES
@@ -136,12 +136,21 @@ class BotRunner:
         self._notifier: ProgressNotifier = application.bot_data[NOTIFIER]
         self._monitor: PollingMonitor = application.bot_data[POLLING_MONITOR]
         self._services: BotServices = application.bot_data[SERVICES]
+        self._former_admins: list[int] = []
         self._bootstrap: asyncio.Task[None] | None = None
         self._stopping = False
 
     async def start(self) -> None:
-        """Start serving; if Telegram cannot be reached yet, keep trying in the background."""
+        """Start serving; if Telegram cannot be reached yet, keep trying in the background.
+
+        Access follows the settings first: whoever left ALLOWED_USERS or ADMIN_USERS since the last start
+        is revoked before any update is read, and told once.
+        """
+        applied = await self._services.members.apply_settings()
+        self._former_admins = applied.former_admins
         await self._notifier.start()
+        for revoked in applied.revoked:
+            self._notifier.tell(revoked.member.telegram_id, texts.access_ended(revoked.withdrawn))
         try:
             await self._bring_up()
         except InvalidToken:
@@ -177,7 +186,7 @@ class BotRunner:
         app = self.application
         await app.initialize()  # getMe: proves the token and the URL
         await app.bot.delete_webhook()
-        await menus.install(app.bot, self._services.members.admin_ids)
+        await menus.install(app.bot, self._services.members.admin_ids, self._former_admins)
         if not app.running:
             await app.start()
         assert app.updater is not None

@@ -50,6 +50,7 @@ class Action(StrEnum):
     CONFIRM_CANCEL_BOOKING = "yb"
     KEEP_BOOKING = "kb"
     BOOKINGS_PAGE = "bp"
+    MEMBERS_PAGE = "mp"
     WATCH = "wa"
     PAUSE_SERIES = "sp"
     RESUME_SERIES = "sr"
@@ -71,6 +72,7 @@ ARGS: dict[Action, tuple[Arg, ...]] = {
     Action.CANCEL_BOOKING: (Arg.REFERENCE,),
     Action.CONFIRM_CANCEL_BOOKING: (Arg.REFERENCE,),
     Action.BOOKINGS_PAGE: (Arg.NUMBER,),
+    Action.MEMBERS_PAGE: (Arg.NUMBER,),
     Action.WATCH: (Arg.NUMBER, Arg.NUMBER),  # request id, minutes before the slot to stop watching
     Action.PAUSE_SERIES: (Arg.NUMBER,),
     Action.RESUME_SERIES: (Arg.NUMBER,),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from booking.models import BookingRequest, SeriesStatus
+from booking.models import BookingRequest, Member, SeriesStatus
 from booking.sites.base import Booking, Court
 from bot import texts
 from bot.callbacks import Action, Value, fits, pack
@@ -53,6 +53,29 @@ def admin_decision(telegram_id: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def admin_decided(telegram_id: int, allowed: bool) -> InlineKeyboardMarkup:
+    """Under a decided request: the other decision, should the admin change their mind."""
+    if allowed:
+        return InlineKeyboardMarkup([[button(texts.REVOKE_BUTTON, Action.DENY, telegram_id)]])
+    return InlineKeyboardMarkup([[button(texts.APPROVE_BUTTON, Action.APPROVE, telegram_id)]])
+
+
+def members(
+    revocable: Sequence[Member], asking: Sequence[Member], page: int, pages: int
+) -> InlineKeyboardMarkup | None:
+    """One page of /members: Revoke for access an admin gave, Approve and Deny for each request."""
+    keyboard = [[button(texts.revoke_button(m.name), Action.DENY, m.telegram_id)] for m in revocable]
+    keyboard += [
+        [
+            button(texts.approve_button(m.name), Action.APPROVE, m.telegram_id),
+            button(texts.deny_button(m.name), Action.DENY, m.telegram_id),
+        ]
+        for m in asking
+    ]
+    keyboard = [row for row in [*keyboard, pager(page, pages, Action.MEMBERS_PAGE)] if row]
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 # -- the /book flow -------------------------------------------------------------------------------------

@@ -422,6 +422,10 @@ class ProgressNotifier:
         if view.final:
             self._forget(request.id)
 
+    def tell(self, chat_id: int, text: str) -> None:
+        """A message of its own (no request's), sent through the chat's outbox: paced, and retried."""
+        self._outbox(chat_id).notify(Notice(text))
+
     # -- events ---------------------------------------------------------------------------------------
 
     async def _consume(self) -> None:

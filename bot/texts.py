@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from booking import walltime
 from booking.events import EventKind, ProgressEvent
-from booking.models import BookingRequest, RequestStatus, SeriesStatus, WeeklySeries
+from booking.models import BookingRequest, Member, RequestStatus, Role, SeriesStatus, WeeklySeries
 from booking.release import ReleaseRule, to_utc
 from booking.run import DOUBLE_BOOKED
 from booking.sites.base import Booking
@@ -131,7 +131,11 @@ def welcome(name: str, club_username: str | None, release: ReleaseRule, from_gro
 
 
 def help_text(today: date, admin: bool) -> str:
-    stats = "/stats: how courtbot is doing (for admins)\n" if admin else ""
+    stats = (
+        "/stats: how courtbot is doing (for admins)\n/members: who has access, and who asks (for admins)\n"
+        if admin
+        else ""
+    )
     return (
         "Here's what I can do:\n"
         "/book: pick a day, start times, courts and duration with buttons; 🔁 on the summary books it "
@@ -157,6 +161,7 @@ MENU_LOGOUT = "Forget your club login"
 MENU_CANCEL = "Leave what we're doing"
 MENU_HELP = "Everything courtbot can do"
 MENU_STATS = "Admins: how courtbot is doing"
+MENU_MEMBERS = "Admins: who has access, and who asks"
 BOOK_BUTTON = "🎾 Book a court"
 UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
 UNKNOWN_TEXT = "I'm not sure what you mean. To book a court send /book, or /help for everything I can do."
@@ -182,6 +187,7 @@ def private_only(link: str) -> str:
 ASK_ACCESS_BUTTON = "🙋 Ask for access"
 APPROVE_BUTTON = "✅ Approve"
 DENY_BUTTON = "✖ Deny"
+REVOKE_BUTTON = "✖ Revoke"
 STRANGER = (
     "Hi! courtbot books tennis courts for members of this club, and you're not on its list yet. "
     "If you're a member, ask an admin to let you in."
@@ -209,6 +215,70 @@ def admin_decided(who: str, approved: bool) -> str:
 
 def already_decided(who: str, allowed: bool) -> str:
     return f"Already decided: {name(who)} {'has access' if allowed else 'was turned down'}."
+
+
+def _requests_cancelled(withdrawn: int) -> str:
+    return f"{withdrawn} waiting request{'' if withdrawn == 1 else 's'} cancelled"
+
+
+def access_ended(withdrawn: int) -> str:
+    """For a member whose access was revoked (by an admin, or by the settings)."""
+    what = f" I've cancelled what was waiting ({_requests_cancelled(withdrawn)})." if withdrawn else ""
+    return (
+        f"🚫 Your access to courtbot has ended.{what} Your weekly bookings are paused, and courts already "
+        "booked at the club stay booked. If that's a mistake, please talk to your club."
+    )
+
+
+def admin_revoked(who: str, withdrawn: int) -> str:
+    return f"✖ You revoked {name(who)}'s access; {_requests_cancelled(withdrawn)}."
+
+
+def granted_by_settings(who: str) -> str:
+    return f"{name(who)}'s access comes from ALLOWED_USERS or ADMIN_USERS: remove the id there and restart."
+
+
+def revoke_button(who: str) -> str:
+    return f"✖ Revoke {name(who)}"
+
+
+def approve_button(who: str) -> str:
+    return f"✅ Approve {name(who)}"
+
+
+def deny_button(who: str) -> str:
+    return f"✖ Deny {name(who)}"
+
+
+def member_line(member: Member, by_settings: bool) -> str:
+    """Someone with access, and where it comes from."""
+    if member.role is Role.ADMIN:
+        how = "admin (ADMIN_USERS)"
+    elif by_settings:
+        how = "ALLOWED_USERS"
+    else:
+        how = "approved by an admin"
+    if not member.name:
+        return f"• id {member.telegram_id} · {how} (not written to courtbot yet)"
+    return f"• {name(member.name)} (id {member.telegram_id}) · {how}"
+
+
+def asking_line(member: Member) -> str:
+    return f"• {name(member.name)} (id {member.telegram_id})"
+
+
+def members_list(
+    with_access: Sequence[str], asking: Sequence[str], note: str | None, page: int, pages: int
+) -> str:
+    """One page of /members."""
+    parts = [note] if note else []
+    if with_access:
+        parts.append("👥 With access:\n" + "\n".join(with_access))
+    if asking:
+        parts.append("🙋 Asking for access:\n" + "\n".join(asking))
+    if pages > 1:
+        parts.append(f"Page {page + 1} of {pages}: ◀ ▶ for the others.")
+    return "\n\n".join(parts)
 
 
 # -- login ----------------------------------------------------------------------------------------------

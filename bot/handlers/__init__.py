@@ -21,7 +21,19 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Action, matches
 from bot.draft import Step
-from bot.handlers import access, book, bookings, dialogue, errors, login, privacy, start, watching, weekly
+from bot.handlers import (
+    access,
+    book,
+    bookings,
+    dialogue,
+    errors,
+    login,
+    members,
+    privacy,
+    start,
+    watching,
+    weekly,
+)
 from bot.handlers.commands import COMMANDS, OURS
 from bot.handlers.common import Context
 from bot.handlers.login import LoginStep
@@ -38,7 +50,8 @@ def register(application: Application) -> None:
             conversation(),
             *(CommandHandler(c.name, c.callback) for c in COMMANDS if not c.opens_dialogue),
             _button(access.ask_access, Action.ASK_ACCESS),
-            _button(access.decide, Action.APPROVE, Action.DENY),
+            _button(members.decide, Action.APPROVE, Action.DENY),
+            _button(members.turn_page, Action.MEMBERS_PAGE),
             _button(bookings.cancel_request, Action.CANCEL_REQUEST),
             _button(bookings.cancel_booking, Action.CANCEL_BOOKING),
             _button(bookings.confirm_cancel_booking, Action.CONFIRM_CANCEL_BOOKING),

@@ -13,7 +13,7 @@ from telegram import BotCommand, Update
 from telegram.ext import filters
 
 from bot import texts
-from bot.handlers import book, bookings, dialogue, login, start, stats, weekly
+from bot.handlers import book, bookings, dialogue, login, members, start, stats, weekly
 from bot.handlers.common import Context
 
 Callback = Callable[[Update, Context], Awaitable[object]]
@@ -48,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancel", texts.MENU_CANCEL, start.nothing_to_cancel, in_dialogue=dialogue.cancel),
     Command("help", texts.MENU_HELP, start.help_command),
     Command("stats", texts.MENU_STATS, stats.show, audience=Audience.ADMINS),
+    Command("members", texts.MENU_MEMBERS, members.show, audience=Audience.ADMINS),
 )
 
 #: a message that is one of our commands ("/book", "/book@courtbot tue"), whoever may use it

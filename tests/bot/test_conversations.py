@@ -18,7 +18,7 @@ async def test_a_denied_stranger_is_told_and_stays_out(world: BotWorld) -> None:
     ask = await world.api.wait_for_text(ADMIN, "asks to use courtbot")
     await world.press(ADMIN, ask, texts.DENY_BUTTON, expect="You turned down Sam")
     await world.api.wait_for_text(STRANGER, texts.MEMBER_DENIED)
-    assert (await world.press_again(ADMIN, ask, texts.APPROVE_BUTTON)).text == texts.already_decided(
+    assert (await world.press_again(ADMIN, ask, texts.DENY_BUTTON)).text == texts.already_decided(
         "Sam", False
     )
     await world.say(STRANGER, "/start", expect="hasn't given you access")

@@ -11,6 +11,7 @@ from booking.models import (
     AttemptOutcome,
     BookingRequest,
     Credentials,
+    Grant,
     Member,
     RequestStatus,
     Role,
@@ -266,3 +267,13 @@ async def test_an_older_database_is_upgraded_in_place_with_its_data(tmp_path: Pa
     )
     await store.close()
     assert _version(tmp_path / "courtbot.sqlite3") == SCHEMA_VERSION
+
+
+async def test_where_access_came_from_is_kept(storage: Storage) -> None:
+    for telegram_id, granted in ((1, Grant.SETTINGS), (2, Grant.ADMIN), (3, None)):
+        await storage.members.upsert(Member(telegram_id, "M", access=Access.ALLOWED, granted=granted))
+    assert [m.granted for m in await storage.members.list(Access.ALLOWED)] == [
+        Grant.SETTINGS,
+        Grant.ADMIN,
+        None,
+    ]
