@@ -91,7 +91,7 @@ class WeeklyPlanner:
     async def pause(self, member_id: int, series_id: int) -> WeeklySeries:
         series = await self._owned(member_id, series_id)
         await self._storage.series.set_status(series_id, SeriesStatus.PAUSED)
-        await self._cancel_waiting(series)
+        await _set_aside(self._booking, series, lambda _: True)
         return await self._owned(member_id, series_id)
 
     async def resume(self, member_id: int, series_id: int) -> tuple[WeeklySeries, BookingRequest | None]:
@@ -103,7 +103,7 @@ class WeeklyPlanner:
     async def delete(self, member_id: int, series_id: int) -> None:
         series = await self._owned(member_id, series_id)
         await self._storage.series.set_status(series_id, SeriesStatus.DELETED)
-        await self._cancel_waiting(series)
+        await _set_aside(self._booking, series, lambda _: True)
 
     async def skip(self, member_id: int, series_id: int, day: date) -> BookingRequest | None:
         """Leave out one date (a holiday); if its request is waiting, it is set aside and the next week
@@ -112,7 +112,7 @@ class WeeklyPlanner:
         if day.weekday() != series.weekday:
             raise RequestInvalid(f"{day:%a %d %b} is not a {WEEKDAYS[series.weekday]}.")
         await self._storage.series.set_skipped(series_id, day, skipped=True)
-        await self._set_aside(series, lambda request: request.day == day)
+        await _set_aside(self._booking, series, lambda request: request.day == day)
         return await self.plan(await self._owned(member_id, series_id))
 
     async def unskip(self, member_id: int, series_id: int, day: date) -> BookingRequest | None:
@@ -123,7 +123,7 @@ class WeeklyPlanner:
         series = await self._owned(member_id, series_id)
         if series.status is SeriesStatus.ACTIVE:
             first_free = await self.next_date(series)  # before the waiting week, if it is `day`
-            await self._set_aside(series, lambda request: request.day > first_free)
+            await _set_aside(self._booking, series, lambda request: request.day > first_free)
         return await self.plan(series)
 
     async def plan(self, series: WeeklySeries) -> BookingRequest | None:
@@ -177,12 +177,6 @@ class WeeklyPlanner:
         if series is None or series.member_id != member_id or series.status is SeriesStatus.DELETED:
             raise NotFound
         return series
-
-    async def _cancel_waiting(self, series: WeeklySeries) -> None:
-        await _set_aside(self._booking, series, lambda _: True)
-
-    async def _set_aside(self, series: WeeklySeries, which: Callable[[BookingRequest], bool]) -> None:
-        await _set_aside(self._booking, series, which)
 
     def _on_event(self, event: ProgressEvent) -> None:
         if event.kind.is_final:

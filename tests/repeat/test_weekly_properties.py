@@ -200,3 +200,20 @@ async def test_a_week_whose_starts_the_clocks_skip_is_left_out() -> None:
         _, partly = await planner.create(MEMBER, 6, (time(1), time(3)), 60)
     assert only_skipped is not None and only_skipped.day == date(2027, 4, 4)
     assert partly is not None and (partly.day, partly.times) == (date(2027, 3, 28), (time(3),))
+
+
+async def test_skipped_weeks_are_offered_back_until_they_begin() -> None:
+    async with _planning(NOW) as (planner, booking):
+        series, _ = await planner.create(MEMBER, 6, (time(10),), 60)
+        assert series.id is not None
+        await planner.pause(MEMBER, series.id)
+        for day in (FIRST_SUNDAY, week(1)):
+            await planner.skip(MEMBER, series.id, day)
+        [series] = await planner.series(MEMBER)
+        assert isinstance(booking.clock, SystemClock)
+        for now, offered in (
+            (datetime(2026, 12, 13, 9, 59, tzinfo=UTC), [FIRST_SUNDAY, week(1)]),
+            (datetime(2026, 12, 13, 10, 1, tzinfo=UTC), [week(1)]),  # the first has begun
+        ):
+            booking.clock.shift_s = now.timestamp() - datetime.now(UTC).timestamp()
+            assert await planner.skipped_ahead(series) == offered
