@@ -21,6 +21,13 @@ class Access(StrEnum):
     DENIED = "denied"
 
 
+class Grant(StrEnum):
+    """Who gave a member their access: it ends when they take it back."""
+
+    SETTINGS = "settings"  # ALLOWED_USERS or ADMIN_USERS: removing the id revokes it at the next start
+    ADMIN = "admin"  # an admin's approval: an admin revokes it
+
+
 @dataclass(frozen=True)
 class Member:
     telegram_id: int
@@ -28,6 +35,8 @@ class Member:
     role: Role = Role.MEMBER
     access: Access = Access.STRANGER
     partner_default: str | None = None
+    #: where an allowed member's access came from (None: given before courtbot recorded it)
+    granted: Grant | None = None
 
 
 @dataclass(frozen=True)

@@ -508,8 +508,9 @@ class BookingService:
         statuses = OPEN_STATUSES if open_only else ()
         return await self.storage.requests.for_member(member_id, statuses)
 
-    async def cancel(self, member_id: int, request_id: int) -> BookingRequest:
-        """Withdraw a scheduled request, or cancel a booked one on the club's site."""
+    async def cancel(self, member_id: int, request_id: int, *, reason: str | None = None) -> BookingRequest:
+        """Withdraw a scheduled request, or cancel a booked one on the club's site; `reason` is kept with a
+        withdrawn request (who withdrew it, when not the member)."""
         request = await self.get(member_id, request_id)
         if (
             request.status is RequestStatus.SCHEDULED
@@ -519,6 +520,7 @@ class BookingService:
                 RequestStatus.CANCELLED,
                 "Cancelled; nothing will be booked",
                 only_if=(RequestStatus.SCHEDULED,),
+                reason=reason,
             )
         ):
             self._scheduler.unschedule(request_id)

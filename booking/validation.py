@@ -5,8 +5,9 @@ Each refusal is a `RequestInvalid` whose text tells the member what *is* allowed
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from booking import walltime
 from booking.models import BookingRequest
 from booking.release import to_utc
 from booking.sites.base import ClubRules
@@ -46,6 +47,11 @@ def slot_starts(rules: ClubRules, duration_min: int | None = None) -> list[time]
     return starts
 
 
+def starts_on(rules: ClubRules, day: date) -> list[time]:
+    """The slot starts the club's clocks read on `day` (none in the hour skipped in spring)."""
+    return [start for start in slot_starts(rules) if walltime.exists(day, start, rules.timezone)]
+
+
 def release_of(request: BookingRequest, rules: ClubRules) -> datetime:
     """When the request's first preference opens: the instant the engine fires at."""
     return rules.release.release_instant(request.day, request.times[0], request.duration_min, rules.timezone)
@@ -83,6 +89,12 @@ def validate(
             raise RequestInvalid(
                 f"A {request.duration_min}-minute booking at {_hm(start)} would run past closing at "
                 f"{_hm(rules.closes)}; the latest start for it is {_hm(last)}."
+            )
+        if not walltime.exists(request.day, start, rules.timezone):
+            jumps_from, jumps_to = walltime.skipped_span(request.day, start, rules.timezone)
+            raise RequestInvalid(
+                f"{_hm(start)} doesn't happen on {request.day:%a %d %b}: the clocks go forward from "
+                f"{_hm(jumps_from)} to {_hm(jumps_to)}."
             )
     earliest = min(request.times)
     if to_utc(datetime.combine(request.day, earliest), rules.timezone) <= now:

@@ -111,6 +111,8 @@ async def _start(
     booking.bus.listen(logs.log_event)
     weekly = WeeklyPlanner(booking)
     watch = CancellationWatch(booking, WatchPolicy(interval_s=settings.watch_interval_seconds))
+    # Access follows the settings before anything is restored: a revoked member's request never runs.
+    applied = await members.apply_settings()
     started.push_async_callback(booking.stop)
     restored = await booking.start()
     log.info("restored %d open request(s) from the database", restored)
@@ -132,7 +134,7 @@ async def _start(
     runner = BotRunner(application)
     started.push_async_callback(runner.stop)
     with telegram_accepts(api_url):
-        await runner.start()
+        await runner.start(applied)
 
     courtbot = Courtbot(
         settings=settings,

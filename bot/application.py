@@ -1,7 +1,7 @@
 """The Telegram application: built from the domain's services, run by an explicit life cycle.
 
-`build_application` wires handlers, the delivery policy (429/5xx/network retries), per-chat concurrency,
-connection pools, the error handler and the progress notifier. `BotRunner` starts and stops it inside
+`build_application` wires handlers, Telegram's size limits, the delivery policy (429/5xx/network retries),
+per-chat concurrency, connection pools, the error handler and the progress notifier. `BotRunner` starts and stops it inside
 the caller's event loop (not `run_polling`), keeps retrying when Telegram cannot be reached, and says
 whether polling is healthy.
 """
@@ -16,19 +16,20 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import HTTPXRequest, RequestData
 
-from booking.members import MemberService
+from booking.members import MemberService, SettingsApplied
 from booking.service import BookingService
 from booking.watch import CancellationWatch
 from booking.weekly import WeeklyPlanner
-from bot import handlers, redact, texts
+from bot import handlers, menus, redact, texts
 from bot.concurrency import PerChatUpdateProcessor
 from bot.delivery import DeliveryPolicy
 from bot.handlers.common import NOTIFIER, SERVICES
+from bot.limits import LimitedBot
 from bot.progress import ProgressNotifier
 from storage.progress import ProgressMessageRepo
 
@@ -103,17 +104,16 @@ def build_application(services: BotServices, token: str, api_base_url: str) -> A
     redact.install(token)
     polling_monitor = PollingMonitor()
     root = api_base_url.rstrip("/")
+    bot = LimitedBot(
+        token,
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+        get_updates_request=polling_monitor,
+        rate_limiter=DeliveryPolicy(),
+    )
     application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
-        .request(HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE))
-        .get_updates_request(polling_monitor)
-        .rate_limiter(DeliveryPolicy())
-        .concurrent_updates(PerChatUpdateProcessor())
-        .job_queue(None)
-        .build()
+        ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor()).job_queue(None).build()
     )
     application.bot_data[SERVICES] = services
     application.bot_data[POLLING_MONITOR] = polling_monitor
@@ -135,12 +135,24 @@ class BotRunner:
         self.application = application
         self._notifier: ProgressNotifier = application.bot_data[NOTIFIER]
         self._monitor: PollingMonitor = application.bot_data[POLLING_MONITOR]
+        self._services: BotServices = application.bot_data[SERVICES]
+        self._former_admins: list[int] = []
         self._bootstrap: asyncio.Task[None] | None = None
         self._stopping = False
 
-    async def start(self) -> None:
-        """Start serving; if Telegram cannot be reached yet, keep trying in the background."""
+    async def start(self, applied: SettingsApplied | None = None) -> None:
+        """Start serving; if Telegram cannot be reached yet, keep trying in the background.
+
+        Access follows the settings first (`applied`, if the caller did it before restoring requests):
+        whoever left ALLOWED_USERS or ADMIN_USERS since the last start is revoked before any update is
+        read, and told once.
+        """
+        if applied is None:
+            applied = await self._services.members.apply_settings()
+        self._former_admins = applied.former_admins
         await self._notifier.start()
+        for revoked in applied.revoked:
+            self._notifier.tell(revoked.member.telegram_id, texts.access_ended(revoked.withdrawn))
         try:
             await self._bring_up()
         except InvalidToken:
@@ -176,7 +188,7 @@ class BotRunner:
         app = self.application
         await app.initialize()  # getMe: proves the token and the URL
         await app.bot.delete_webhook()
-        await app.bot.set_my_commands([BotCommand(name, description) for name, description in texts.COMMANDS])
+        await menus.install(app.bot, self._services.members.admin_ids, self._former_admins)
         if not app.running:
             await app.start()
         assert app.updater is not None

@@ -49,10 +49,13 @@ class Action(StrEnum):
     CANCEL_BOOKING = "xb"
     CONFIRM_CANCEL_BOOKING = "yb"
     KEEP_BOOKING = "kb"
+    BOOKINGS_PAGE = "bp"
+    MEMBERS_PAGE = "mp"
     WATCH = "wa"
     PAUSE_SERIES = "sp"
     RESUME_SERIES = "sr"
     SKIP_SERIES = "ss"
+    UNSKIP_SERIES = "su"
     DELETE_SERIES = "sd"
     CONFIRM_DELETE_SERIES = "sy"
     KEEP_SERIES = "sk"
@@ -68,11 +71,14 @@ ARGS: dict[Action, tuple[Arg, ...]] = {
     Action.CANCEL_REQUEST: (Arg.NUMBER,),
     Action.CANCEL_BOOKING: (Arg.REFERENCE,),
     Action.CONFIRM_CANCEL_BOOKING: (Arg.REFERENCE,),
+    Action.BOOKINGS_PAGE: (Arg.NUMBER,),
+    Action.MEMBERS_PAGE: (Arg.NUMBER,),
     Action.WATCH: (Arg.NUMBER, Arg.NUMBER),  # request id, minutes before the slot to stop watching
     Action.PAUSE_SERIES: (Arg.NUMBER,),
     Action.RESUME_SERIES: (Arg.NUMBER,),
     # the series, and the date its button showed: a stale press skips no other week
     Action.SKIP_SERIES: (Arg.NUMBER, Arg.DAY),
+    Action.UNSKIP_SERIES: (Arg.NUMBER, Arg.DAY),
     Action.DELETE_SERIES: (Arg.NUMBER,),
     Action.CONFIRM_DELETE_SERIES: (Arg.NUMBER,),
 }

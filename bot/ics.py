@@ -26,12 +26,13 @@ def booking_event(
     reference: str,
     partner: str | None = None,
 ) -> bytes:
-    begins = datetime.combine(day, start, tzinfo=tz)
     event = Event()
     event.add("uid", f"{reference}@courtbot")
     event.add("dtstamp", datetime.now(UTC))
-    event.add("dtstart", begins)
-    event.add("dtend", begins + timedelta(minutes=duration_min))
+    # A local start the clocks read twice means its first occurrence (RFC 5545), as it does to courtbot;
+    # a duration, unlike a local end, stays right across a change of the clocks.
+    event.add("dtstart", datetime.combine(day, start, tzinfo=tz))
+    event.add("duration", timedelta(minutes=duration_min))
     event.add("summary", texts.calendar_summary(court_name))
     event.add("location", court_name)
     event.add("description", texts.calendar_description(reference, partner))

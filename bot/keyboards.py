@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from booking.models import BookingRequest, SeriesStatus
+from booking.models import BookingRequest, Member, SeriesStatus
 from booking.sites.base import Booking, Court
 from bot import texts
 from bot.callbacks import Action, Value, fits, pack
@@ -55,6 +55,29 @@ def admin_decision(telegram_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def admin_decided(telegram_id: int, allowed: bool) -> InlineKeyboardMarkup:
+    """Under a decided request: the other decision, should the admin change their mind."""
+    if allowed:
+        return InlineKeyboardMarkup([[button(texts.REVOKE_BUTTON, Action.DENY, telegram_id)]])
+    return InlineKeyboardMarkup([[button(texts.APPROVE_BUTTON, Action.APPROVE, telegram_id)]])
+
+
+def members(
+    revocable: Sequence[Member], asking: Sequence[Member], page: int, pages: int
+) -> InlineKeyboardMarkup | None:
+    """One page of /members: Revoke for access an admin gave, Approve and Deny for each request."""
+    keyboard = [[button(texts.revoke_button(m.name), Action.DENY, m.telegram_id)] for m in revocable]
+    keyboard += [
+        [
+            button(texts.approve_button(m.name), Action.APPROVE, m.telegram_id),
+            button(texts.deny_button(m.name), Action.DENY, m.telegram_id),
+        ]
+        for m in asking
+    ]
+    keyboard = [row for row in [*keyboard, pager(page, pages, Action.MEMBERS_PAGE)] if row]
+    return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
 # -- the /book flow -------------------------------------------------------------------------------------
 
 
@@ -67,10 +90,14 @@ def days(choices: Sequence[tuple[date, datetime | None]], today: date, tz: ZoneI
     return InlineKeyboardMarkup([*rows(open_days, 3), *rows(later, 2), navigation(back=False)])
 
 
-def times(starts: Sequence[time], chosen: Sequence[time]) -> InlineKeyboardMarkup:
+def times(day: date, starts: Sequence[time], chosen: Sequence[time], tz: ZoneInfo) -> InlineKeyboardMarkup:
     buttons = [
         button(
-            texts.time_button(start, chosen.index(start) + 1 if start in chosen else None), Action.TIME, start
+            texts.time_button(
+                texts.slot_time(day, start, tz), chosen.index(start) + 1 if start in chosen else None
+            ),
+            Action.TIME,
+            start,
         )
         for start in starts
     ]
@@ -149,8 +176,14 @@ def watch(request_id: int) -> InlineKeyboardMarkup:
 
 
 def bookings(
-    requests: Sequence[BookingRequest], site_bookings: Sequence[Booking], series: Sequence[SeriesEntry]
+    requests: Sequence[BookingRequest],
+    site_bookings: Sequence[Booking],
+    series: Sequence[SeriesEntry],
+    page: int,
+    pages: int,
 ) -> InlineKeyboardMarkup | None:
+    """One page of /bookings: a cancel button for each request and booking on it, the series' rows, and
+    ◀ ▶ to the other pages."""
     buttons = [
         button(texts.cancel_request_button(r), Action.CANCEL_REQUEST, r.id)
         for r in requests
@@ -161,8 +194,17 @@ def bookings(
         for b in site_bookings
         if fits(Action.CANCEL_BOOKING, b.reference)  # a reference too long for a button is listed only
     ]
-    keyboard = [*rows(buttons, 1), *series_rows(series)]
+    keyboard = [*rows(buttons, 1), *series_rows(series), pager(page, pages, Action.BOOKINGS_PAGE)]
+    keyboard = [row for row in keyboard if row]
     return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+def pager(page: int, pages: int, action: Action) -> Row:
+    """◀ and ▶ to the neighbouring pages (none on a one-page list)."""
+    row = [button(texts.PREVIOUS_PAGE_BUTTON, action, page - 1)] if page > 0 else []
+    if page < pages - 1:
+        row.append(button(texts.NEXT_PAGE_BUTTON, action, page + 1))
+    return row
 
 
 def confirm_cancel_booking(reference: str) -> InlineKeyboardMarkup:
@@ -179,8 +221,13 @@ def confirm_cancel_booking(reference: str) -> InlineKeyboardMarkup:
 # -- weekly series --------------------------------------------------------------------------------------
 
 
+#: skipped weeks offered back by button, per series (the listing names them all)
+UNSKIP_BUTTONS = 3
+
+
 def series_rows(entries: Sequence[SeriesEntry]) -> list[Row]:
-    """One row per series: Pause or Resume (whichever applies), Skip next while active, and Delete."""
+    """Per series: Pause or Resume (whichever applies), Skip next while active, and Delete; then Unskip
+    for its soonest skipped weeks."""
     keyboard = []
     for entry in entries:
         series, series_id = entry.series, entry.series_id
@@ -195,6 +242,12 @@ def series_rows(entries: Sequence[SeriesEntry]) -> list[Row]:
             ]
         row.append(button(texts.DELETE_SERIES_BUTTON, Action.DELETE_SERIES, series_id))
         keyboard.append(row)
+        unskip = [
+            button(texts.unskip_series_button(day), Action.UNSKIP_SERIES, series_id, day)
+            for day in entry.skipped[:UNSKIP_BUTTONS]
+        ]
+        if unskip:
+            keyboard.append(unskip)
     return keyboard
 
 

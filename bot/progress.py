@@ -36,6 +36,7 @@ from booking.run import ALL_TAKEN, DOUBLE_BOOKED, STILL_UNCLEAR
 from booking.service import BookingService, NotFound
 from bot import ics, keyboards, texts
 from bot.delivery import NO_RETRY_AFTER, retry_after_seconds
+from bot.limits import MAX_CAPTION, length
 from storage.notices import NoticeRepo, StoredNotice
 from storage.progress import ProgressMessageRepo
 
@@ -61,8 +62,8 @@ S = TypeVar("S", bound=Hashable)
 
 @dataclass(frozen=True)
 class Notice:
-    """A new message: text, and optionally a file sent with it as a document (text as its caption), or
-    buttons under it."""
+    """A new message: text, and optionally a file sent with it as a document (text as its caption, or
+    just before it when too long for one), or buttons under it."""
 
     text: str
     document: bytes | None = None
@@ -421,6 +422,10 @@ class ProgressNotifier:
         if view.final:
             self._forget(request.id)
 
+    def tell(self, chat_id: int, text: str) -> None:
+        """A message of its own (no request's), sent through the chat's outbox: paced, and retried."""
+        self._outbox(chat_id).notify(Notice(text))
+
     # -- events ---------------------------------------------------------------------------------------
 
     async def _consume(self) -> None:
@@ -591,16 +596,21 @@ class ProgressNotifier:
         )
 
     async def _send_notice(self, chat_id: int, notice: Notice) -> int:
-        if notice.document is None:
+        """The notice's message id; a text too long to be the file's caption goes first, on its own."""
+        captioned = notice.document is not None and length(notice.text) <= MAX_CAPTION
+        message = None
+        if not captioned:
             message = await self._bot.send_message(
                 chat_id, notice.text, reply_markup=notice.keyboard, rate_limit_args=NO_RETRY_AFTER
             )
-        else:
-            message = await self._bot.send_document(
+        if notice.document is not None:
+            document = await self._bot.send_document(
                 chat_id,
                 notice.document,
                 filename=notice.filename,
-                caption=notice.text,
+                caption=notice.text if captioned else None,
                 rate_limit_args=NO_RETRY_AFTER,
             )
+            message = message or document
+        assert message is not None
         return message.message_id

@@ -1,5 +1,5 @@
-"""A member's weekly series as /weekly and /bookings list them: each with its waiting occurrence and the
-date "Skip next" would leave out."""
+"""A member's weekly series as /weekly and /bookings list them: each with its waiting occurrence, the
+date "Skip next" would leave out, and the skipped weeks still to come."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ class SeriesEntry:
     waiting: BookingRequest | None
     #: what "Skip next" leaves out: the scheduled occurrence's date, else the next one the planner would take
     next_day: date
+    #: skipped weeks not begun yet, soonest first: shown, and each can be taken back
+    skipped: tuple[date, ...] = ()
 
     @property
     def series_id(self) -> int:
@@ -39,5 +41,8 @@ async def load(services: BotServices, member_id: int) -> list[SeriesEntry]:
         waiting = [r for r in requests if r.series_id == series.id and r.status in OPEN_STATUSES]
         scheduled = [r.day for r in waiting if r.status is RequestStatus.SCHEDULED]
         next_day = min(scheduled) if scheduled else await services.weekly.next_date(series)
-        entries.append(SeriesEntry(series, min(waiting, key=lambda r: r.day, default=None), next_day))
+        skipped = tuple(await services.weekly.skipped_ahead(series))
+        entries.append(
+            SeriesEntry(series, min(waiting, key=lambda r: r.day, default=None), next_day, skipped)
+        )
     return entries

@@ -1,6 +1,8 @@
 """Every word the bot shows a member, in one place: friendly, short, times in the club's time zone.
 
-Plain text only (no parse mode), so names and club messages never need escaping.
+Plain text only (no parse mode), so names and club messages never need escaping. Whatever comes from
+outside - a club's names and words, what a member typed - is cut short here (`name`, `quoted`, `said`), so
+a message fits Telegram's limits because of what it says, not because bot.limits cut its end off.
 """
 
 from __future__ import annotations
@@ -9,16 +11,37 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from booking import walltime
 from booking.events import EventKind, ProgressEvent
-from booking.models import BookingRequest, RequestStatus, SeriesStatus, WeeklySeries
-from booking.release import ReleaseRule
+from booking.models import BookingRequest, Member, RequestStatus, Role, SeriesStatus, WeeklySeries
+from booking.release import ReleaseRule, to_utc
 from booking.run import DOUBLE_BOOKED
 from booking.sites.base import Booking
 from booking.weekly import WEEKDAYS
+from bot.limits import fit
 from bot.oneline import OneLineError, Problem
 from bot.series import SeriesEntry
 
 # -- formatting -----------------------------------------------------------------------------------------
+
+#: a name from the club (a court, a booking's reference) or a person's, as shown
+MAX_NAME = 48
+#: a word a member typed, quoted back
+MAX_QUOTE = 40
+#: what the club or the engine said, passed on
+MAX_SAID = 300
+
+
+def name(value: str) -> str:
+    return fit(value, MAX_NAME)
+
+
+def quoted(value: str) -> str:
+    return f"“{fit(value, MAX_QUOTE)}”"
+
+
+def said(value: str) -> str:
+    return fit(value, MAX_SAID)
 
 
 def day(value: date) -> str:
@@ -46,16 +69,37 @@ def duration(minutes: int) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest:02d}"
 
 
-def end_time(start: time, minutes: int) -> time:
-    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)).time()
-
-
 def preference(items: Sequence[str]) -> str:
     return ", then ".join(items)
 
 
 def times(values: Sequence[time]) -> str:
     return preference([hm(t) for t in values]) or "no time yet"
+
+
+def slot_time(value: date, start: time, tz: ZoneInfo) -> str:
+    """A start on a day; one the clocks read twice (autumn) with the offset of its first occurrence, the
+    one courtbot books: "01:30 +01:00"."""
+    return _wall_clock(datetime.combine(value, start, tzinfo=tz))
+
+
+def slot_span(value: date, start: time, minutes: int, tz: ZoneInfo) -> str:
+    """ "18:00–19:00", counted in real minutes across a change of the clocks."""
+    begins = to_utc(datetime.combine(value, start), tz)
+    ends = begins + timedelta(minutes=minutes)
+    return f"{_wall_clock(begins.astimezone(tz))}–{_wall_clock(ends.astimezone(tz))}"
+
+
+def _wall_clock(moment: datetime) -> str:
+    local = moment.replace(tzinfo=None)
+    assert isinstance(moment.tzinfo, ZoneInfo)
+    if walltime.ambiguous(local.date(), local.time(), moment.tzinfo):
+        return f"{moment:%H:%M} {walltime.utc_offset(moment)}"
+    return f"{moment:%H:%M}"
+
+
+def slot_times(value: date, values: Sequence[time], tz: ZoneInfo) -> str:
+    return preference([slot_time(value, t, tz) for t in values]) or "no time yet"
 
 
 def courts(values: Sequence[int]) -> str:
@@ -67,14 +111,16 @@ def courts(values: Sequence[int]) -> str:
 # -- start, help, fallbacks -------------------------------------------------------------------------------
 
 
-def welcome(name: str, club_username: str | None, release: ReleaseRule) -> str:
+def welcome(name: str, club_username: str | None, release: ReleaseRule, from_group: bool = False) -> str:
+    """`from_group`: they came by the link a group was given."""
+    private = "🔒 Here it's just us: your bookings and your login stay private.\n\n" if from_group else ""
     login = (
         f"1. ✅ You're logged in at the club as {club_username}."
         if club_username
         else "1. /login with your club username and password (checked with the club, stored encrypted)."
     )
     return (
-        f"Hi {name}! I'm courtbot 🎾\n"
+        f"{private}Hi {name}! I'm courtbot 🎾\n"
         f"I book tennis courts at your club the instant new slots are released ({release.describe()}), "
         "or right away when a court is free.\n\n"
         "What to do next:\n"
@@ -85,7 +131,11 @@ def welcome(name: str, club_username: str | None, release: ReleaseRule) -> str:
 
 
 def help_text(today: date, admin: bool) -> str:
-    stats = "/stats: how courtbot is doing (for admins)\n" if admin else ""
+    stats = (
+        "/stats: how courtbot is doing (for admins)\n/members: who has access, and who asks (for admins)\n"
+        if admin
+        else ""
+    )
     return (
         "Here's what I can do:\n"
         "/book: pick a day, start times, courts and duration with buttons; 🔁 on the summary books it "
@@ -101,17 +151,17 @@ def help_text(today: date, admin: bool) -> str:
     )
 
 
-#: the command menu (setMyCommands), in menu order
-COMMANDS = (
-    ("start", "What courtbot does and what to do next"),
-    ("book", "Book a court, or schedule one for its release"),
-    ("bookings", "Your waiting requests and club bookings"),
-    ("weekly", "Your weekly bookings: pause, skip, delete"),
-    ("login", "Give courtbot your club login"),
-    ("logout", "Forget your club login"),
-    ("cancel", "Leave what we're doing"),
-    ("help", "Everything courtbot can do"),
-)
+# the command menu (setMyCommands): each command's line
+MENU_START = "What courtbot does and what to do next"
+MENU_BOOK = "Book a court, or schedule one for its release"
+MENU_BOOKINGS = "Your waiting requests and club bookings"
+MENU_WEEKLY = "Your weekly bookings: pause, skip, delete"
+MENU_LOGIN = "Give courtbot your club login"
+MENU_LOGOUT = "Forget your club login"
+MENU_CANCEL = "Leave what we're doing"
+MENU_HELP = "Everything courtbot can do"
+MENU_STATS = "Admins: how courtbot is doing"
+MENU_MEMBERS = "Admins: who has access, and who asks"
 BOOK_BUTTON = "🎾 Book a court"
 UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
 UNKNOWN_TEXT = "I'm not sure what you mean. To book a court send /book, or /help for everything I can do."
@@ -123,11 +173,21 @@ ERROR_SORRY = (
     "😕 Sorry, something went wrong on my side. Please try again; if it keeps happening, tell your admin."
 )
 
+# -- groups ---------------------------------------------------------------------------------------------
+
+PRIVATE_ONLY_ANSWER = "🔒 I only work in a private chat: tap my name to talk to me."
+
+
+def private_only(link: str) -> str:
+    return f"🔒 I only work in a private chat, so bookings and logins stay private. Talk to me here: {link}"
+
+
 # -- access ---------------------------------------------------------------------------------------------
 
 ASK_ACCESS_BUTTON = "🙋 Ask for access"
 APPROVE_BUTTON = "✅ Approve"
 DENY_BUTTON = "✖ Deny"
+REVOKE_BUTTON = "✖ Revoke"
 STRANGER = (
     "Hi! courtbot books tennis courts for members of this club, and you're not on its list yet. "
     "If you're a member, ask an admin to let you in."
@@ -144,17 +204,81 @@ MEMBER_APPROVED = "Good news: an admin let you in! Send /start to begin."
 MEMBER_DENIED = "Sorry, an admin decided not to give you access to courtbot."
 
 
-def admin_request(name: str, username: str | None, telegram_id: int) -> str:
+def admin_request(who: str, username: str | None, telegram_id: int) -> str:
     handle = f"@{username}, " if username else ""
-    return f"🙋 {name} ({handle}id {telegram_id}) asks to use courtbot."
+    return f"🙋 {name(who)} ({handle}id {telegram_id}) asks to use courtbot."
 
 
-def admin_decided(name: str, approved: bool) -> str:
-    return f"✅ You let {name} in." if approved else f"✖ You turned down {name}."
+def admin_decided(who: str, approved: bool) -> str:
+    return f"✅ You let {name(who)} in." if approved else f"✖ You turned down {name(who)}."
 
 
-def already_decided(name: str, allowed: bool) -> str:
-    return f"Already decided: {name} {'has access' if allowed else 'was turned down'}."
+def already_decided(who: str, allowed: bool) -> str:
+    return f"Already decided: {name(who)} {'has access' if allowed else 'was turned down'}."
+
+
+def _requests_cancelled(withdrawn: int) -> str:
+    return f"{withdrawn} waiting request{'' if withdrawn == 1 else 's'} cancelled"
+
+
+def access_ended(withdrawn: int) -> str:
+    """For a member whose access was revoked (by an admin, or by the settings)."""
+    what = f" I've cancelled what was waiting ({_requests_cancelled(withdrawn)})." if withdrawn else ""
+    return (
+        f"🚫 Your access to courtbot has ended.{what} Your weekly bookings are paused, and courts already "
+        "booked at the club stay booked. If that's a mistake, please talk to your club."
+    )
+
+
+def admin_revoked(who: str, withdrawn: int) -> str:
+    return f"✖ You revoked {name(who)}'s access; {_requests_cancelled(withdrawn)}."
+
+
+def granted_by_settings(who: str) -> str:
+    return f"{name(who)}'s access comes from ALLOWED_USERS or ADMIN_USERS: remove the id there and restart."
+
+
+def revoke_button(who: str) -> str:
+    return f"✖ Revoke {name(who)}"
+
+
+def approve_button(who: str) -> str:
+    return f"✅ Approve {name(who)}"
+
+
+def deny_button(who: str) -> str:
+    return f"✖ Deny {name(who)}"
+
+
+def member_line(member: Member, by_settings: bool) -> str:
+    """Someone with access, and where it comes from."""
+    if member.role is Role.ADMIN:
+        how = "admin (ADMIN_USERS)"
+    elif by_settings:
+        how = "ALLOWED_USERS"
+    else:
+        how = "approved by an admin"
+    if not member.name:
+        return f"• id {member.telegram_id} · {how} (not written to courtbot yet)"
+    return f"• {name(member.name)} (id {member.telegram_id}) · {how}"
+
+
+def asking_line(member: Member) -> str:
+    return f"• {name(member.name)} (id {member.telegram_id})"
+
+
+def members_list(
+    with_access: Sequence[str], asking: Sequence[str], note: str | None, page: int, pages: int
+) -> str:
+    """One page of /members."""
+    parts = [note] if note else []
+    if with_access:
+        parts.append("👥 With access:\n" + "\n".join(with_access))
+    if asking:
+        parts.append("🙋 Asking for access:\n" + "\n".join(asking))
+    if pages > 1:
+        parts.append(f"Page {page + 1} of {pages}: ◀ ▶ for the others.")
+    return "\n\n".join(parts)
 
 
 # -- login ----------------------------------------------------------------------------------------------
@@ -186,7 +310,7 @@ def login_ok(username: str) -> str:
 
 def login_site_down(detail: str) -> str:
     return (
-        f"⚠️ I couldn't check your login with the club's site ({detail}), so I stored nothing. "
+        f"⚠️ I couldn't check your login with the club's site ({said(detail)}), so I stored nothing. "
         "Please try /login again in a few minutes."
     )
 
@@ -223,12 +347,13 @@ def day_button(value: date, today: date, opens: datetime | None, tz: ZoneInfo) -
     return f"🔒 {name} · opens {opens.astimezone(tz):%a %H:%M}"
 
 
-def time_button(start: time, rank: int | None) -> str:
-    return f"{rank}· {hm(start)}" if rank else hm(start)
+def time_button(label: str, rank: int | None) -> str:
+    """`label`: the start as slot_time shows it."""
+    return f"{rank}· {label}" if rank else label
 
 
-def court_button(name: str, rank: int | None) -> str:
-    return f"{rank}· {name}" if rank else name
+def court_button(court: str, rank: int | None) -> str:
+    return f"{rank}· {name(court)}" if rank else name(court)
 
 
 def use_partner_button(name: str) -> str:
@@ -246,8 +371,8 @@ def pick_day(release: ReleaseRule) -> str:
     )
 
 
-def pick_times(chosen_day: date, chosen: Sequence[time]) -> str:
-    order = f"\nYour order: {times(chosen)}." if chosen else ""
+def pick_times(chosen_day: date, chosen: Sequence[time], tz: ZoneInfo) -> str:
+    order = f"\nYour order: {slot_times(chosen_day, chosen, tz)}." if chosen else ""
     return (
         f"🕕 {day(chosen_day)}: which start time? Tap several in order of preference; "
         f"tap again to remove.{order}"
@@ -278,7 +403,7 @@ def summary(
     lines = [
         "Ready to book:",
         f"📅 {day(request.day)}",
-        f"🕕 {times(request.times)}",
+        f"🕕 {slot_times(request.day, request.times, tz)}",
         f"🎾 {courts(request.courts).capitalize()}",
         f"⏱ {duration(request.duration_min)}",
     ]
@@ -298,7 +423,7 @@ def submit_problem(summary_text: str, problem: str) -> str:
 
 
 def club_unreachable(detail: str) -> str:
-    return f"⚠️ I couldn't reach the club's site just now ({detail}). Please try again in a minute."
+    return f"⚠️ I couldn't reach the club's site just now ({said(detail)}). Please try again in a minute."
 
 
 def oneline_examples(today: date) -> str:
@@ -310,10 +435,10 @@ def oneline_problem(error: OneLineError, today: date) -> str:
     reasons = {
         Problem.EMPTY: "Tell me the day and time",
         Problem.NO_DAY: "Which day? Start with one, like tue, tomorrow, 01/12 or 2026-12-01",
-        Problem.TWO_DAYS: f"Please give just one day (I also read “{error.word}”)",
-        Problem.BAD_DATE: f"“{error.word}” isn't a date I know",
-        Problem.TWO_DURATIONS: f"Please give just one duration (I also read “{error.word}”)",
-        Problem.UNKNOWN_WORD: f"I couldn't read “{error.word}”",
+        Problem.TWO_DAYS: f"Please give just one day (I also read {quoted(error.word)})",
+        Problem.BAD_DATE: f"{quoted(error.word)} isn't a date I know",
+        Problem.TWO_DURATIONS: f"Please give just one duration (I also read {quoted(error.word)})",
+        Problem.UNKNOWN_WORD: f"I couldn't read {quoted(error.word)}",
     }
     return f"{reasons[error.problem]}. For example:\n{oneline_examples(today)}"
 
@@ -363,9 +488,9 @@ def progress_line(event: ProgressEvent, tz: ZoneInfo) -> str:
         EventKind.WARNING: "⚠️",
         EventKind.CHECKING: "🔍",
     }
-    text = event.text or kind.value
+    text = said(event.text or kind.value)
     if kind is EventKind.BOOKED and event.reference:
-        text = f"{text} · ref {event.reference}"
+        text = f"{text} · ref {name(event.reference)}"
     return f"{icons[kind]} {text}"
 
 
@@ -388,12 +513,14 @@ def progress(header: str, lines: Sequence[str], intro: str | None = None) -> str
 
 def booked_notice(request: BookingRequest, event: ProgressEvent, court_name: str, tz: ZoneInfo) -> str:
     start = event.start or request.times[0]
-    slot = f"{court_name} · {day(request.day)} {hm(start)}–{hm(end_time(start, request.duration_min))}"
+    slot = (
+        f"{name(court_name)} · {day(request.day)} {slot_span(request.day, start, request.duration_min, tz)}"
+    )
     if event.outcome == DOUBLE_BOOKED:
-        return f"⚠️ Booked twice! {slot}\n{event.text}\n/bookings to see or cancel yours."
+        return f"⚠️ Booked twice! {slot}\n{said(event.text)}\n/bookings to see or cancel yours."
     lines = [f"✅ Booked! {slot}"]
     if event.reference:
-        lines[0] += f" · ref {event.reference}"
+        lines[0] += f" · ref {name(event.reference)}"
     if event.after_release_ms is not None and request.release_at is not None:
         opened = request.release_at.astimezone(tz).strftime("%H:%M:%S")
         after_ms = round(event.after_release_ms)  # an estimate: it can come out a hair below zero
@@ -409,13 +536,13 @@ def failed_notice(request: BookingRequest, reason: str, *, watchable: bool = Fal
         "\n👀 Or I can watch for a cancellation and book the moment a court frees up." if watchable else ""
     )
     return (
-        f"❌ I couldn't book {day(request.day)} {times(request.times)}. {reason}\n"
+        f"❌ I couldn't book {day(request.day)} {times(request.times)}. {said(reason)}\n"
         f"What next: /book another time or court, or /bookings to see what you have.{watch}"
     )
 
 
 def warning_notice(request: BookingRequest, problem: str) -> str:
-    return f"⚠️ About your booking for {day(request.day)} {hm(request.times[0])}: {problem}"
+    return f"⚠️ About your booking for {day(request.day)} {hm(request.times[0])}: {said(problem)}"
 
 
 def unclear_notice(request: BookingRequest, why: str, *, final: bool = False) -> str:
@@ -423,7 +550,7 @@ def unclear_notice(request: BookingRequest, why: str, *, final: bool = False) ->
     then = "" if final else "\nI'll tell you as soon as the club's records show it."
     return (
         f"🔍 Your booking for {day(request.day)} {times(request.times)} may or may not have gone through. "
-        f"{why}{then}"
+        f"{said(why)}{then}"
     )
 
 
@@ -432,7 +559,7 @@ def double_booked_admin_alert(request: BookingRequest, event: ProgressEvent) -> 
     return (
         f"⚠️ Admin: the club's site shows court {event.court} on {day(request.day)} at "
         f"{hm(event.start or request.times[0])} booked twice; one is member {request.member_id}'s "
-        f"(ref {event.reference}, request #{request.id}). Please settle it with the other holder."
+        f"(ref {name(event.reference or '')}, request #{request.id}). Please settle it with the other holder."
     )
 
 
@@ -441,7 +568,7 @@ def unclear_admin_alert(request: BookingRequest, status: str) -> str:
     return (
         f"⚠️ Admin: courtbot can't tell whether the club booked request #{request.id} (member "
         f"{request.member_id}: {day(request.day)} {times(request.times)} · {courts(request.courts)}). "
-        f"{status} Please look at the club's bookings for that slot."
+        f"{said(status)} Please look at the club's bookings for that slot."
     )
 
 
@@ -486,6 +613,8 @@ CANCELLING = "Cancelling…"
 REQUEST_RUNNING = "It's being booked right now; cancel the booking once it has landed."
 REQUEST_ENDED = "This request has already ended; /bookings shows what you have."
 KEPT = "Kept"
+PREVIOUS_PAGE_BUTTON = "◀"
+NEXT_PAGE_BUTTON = "▶"
 
 
 def request_line(request: BookingRequest, tz: ZoneInfo) -> str:
@@ -504,21 +633,23 @@ def request_line(request: BookingRequest, tz: ZoneInfo) -> str:
     return what
 
 
-def booking_line(booking: Booking, court_name: str, ours: int | None) -> str:
+def booking_line(booking: Booking, court_name: str, ours: int | None, tz: ZoneInfo) -> str:
     slot = booking.slot
-    end = end_time(slot.start, slot.duration_min)
     by_us = f" (request #{ours})" if ours else ""
-    return f"{day(slot.day)} {hm(slot.start)}–{hm(end)} · {court_name} · ref {booking.reference}{by_us}"
+    span = slot_span(slot.day, slot.start, slot.duration_min, tz)
+    return f"{day(slot.day)} {span} · {name(court_name)} · ref {name(booking.reference)}{by_us}"
 
 
 def bookings_list(
     requests: Sequence[str],
-    bookings: Sequence[str] | None,
+    bookings: Sequence[str],
     series: Sequence[str],
     note: str | None,
     club_problem: str | None,
+    page: int = 0,
+    pages: int = 1,
 ) -> str:
-    """The /bookings message; `bookings` None: the club's list could not be read (see `club_problem`)."""
+    """One page of the /bookings message; `club_problem`: why the club's list could not be read."""
     parts = [note] if note else []
     if requests:
         parts.append("⏰ Waiting to book:\n" + "\n".join(requests))
@@ -530,11 +661,13 @@ def bookings_list(
         parts.append(club_problem)
     if not requests and not bookings and not series:
         parts.append(NOTHING_BOOKED)
+    if pages > 1:
+        parts.append(f"Page {page + 1} of {pages}: ◀ ▶ for the others.")
     return "\n\n".join(parts)
 
 
 def club_list_failed(detail: str) -> str:
-    return f"⚠️ I couldn't load your bookings from the club ({detail})."
+    return f"⚠️ I couldn't load your bookings from the club ({said(detail)})."
 
 
 def cancel_request_button(request: BookingRequest) -> str:
@@ -563,7 +696,7 @@ def stopped_watching(request_id: int) -> str:
 
 
 def cancel_failed(reason: str) -> str:
-    return f"⚠️ {reason}"
+    return f"⚠️ {said(reason)}"
 
 
 # -- weekly series --------------------------------------------------------------------------------------
@@ -575,10 +708,12 @@ WEEKLY_NONE = (
 SERIES_FIRST_LATER = "I'll schedule the first one as soon as I can; /weekly shows it."
 SERIES_GONE = "I can't find that weekly booking any more; /weekly shows yours."
 ALREADY_SKIPPED = "That week is already skipped."
+NOT_SKIPPED = "That week isn't skipped (or has begun); here's the list as it is now."
 WEEK_MOVED_ON = "That week has moved on; here's the list as it is now."
 PAUSED = "Paused"
 RESUMED = "Resumed"
 SKIPPED = "Skipped"
+UNSKIPPED = "Back in"
 DELETED = "Deleted"
 DELETE_SERIES_BUTTON = "🗑 Delete"
 CONFIRM_DELETE_SERIES_BUTTON = "🗑 Yes, delete it"
@@ -606,7 +741,7 @@ def weekly_list(entries: Sequence[str], note: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def series_line(entry: SeriesEntry, today: date, tz: ZoneInfo) -> str:
+def series_line(entry: SeriesEntry, tz: ZoneInfo) -> str:
     """A series and where it stands: paused, or its next date and what is happening to it."""
     series, waiting = entry.series, entry.waiting
     if series.status is SeriesStatus.PAUSED:
@@ -621,8 +756,7 @@ def series_line(entry: SeriesEntry, today: date, tz: ZoneInfo) -> str:
         state = f"Next: {day(waiting.day)}, fires {instant(waiting.release_at, tz)}"
     else:
         state = f"Next: {day(entry.next_day)}"
-    skipped = [day(d) for d in series.skip_dates if d >= today]
-    skipping = f"\n  Skipping {', '.join(skipped)}" if skipped else ""
+    skipping = f"\n  Skipping {', '.join(day(d) for d in entry.skipped)}" if entry.skipped else ""
     return f"• {series_what(series)}\n  {state}{skipping}"
 
 
@@ -641,6 +775,10 @@ def resume_series_button(series: WeeklySeries) -> str:
 
 def skip_series_button(value: date) -> str:
     return f"⏭ Skip {day(value)}"
+
+
+def unskip_series_button(value: date) -> str:
+    return f"↩ Unskip {day(value)}"
 
 
 def confirm_delete_series(series: WeeklySeries) -> str:
@@ -662,6 +800,11 @@ def series_resumed(series: WeeklySeries, planned: BookingRequest | None) -> str:
 def series_skipped(skipped: date, planned: BookingRequest | None) -> str:
     next_one = f"; next: {day(planned.day)}" if planned is not None else ""
     return f"⏭ {day(skipped)} skipped{next_one}."
+
+
+def series_unskipped(unskipped: date, planned: BookingRequest | None) -> str:
+    next_one = f"; next: {day(planned.day)}" if planned is not None else ""
+    return f"↩ {day(unskipped)} is back in the series{next_one}."
 
 
 def series_deleted(series: WeeklySeries) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from booking.models import Access, Member, Role
+from booking.models import Access, Grant, Member, Role
 from storage.db import Database
 
 
@@ -15,6 +15,7 @@ def _member(row: aiosqlite.Row) -> Member:
         role=Role(row["role"]),
         access=Access(row["access"]),
         partner_default=row["partner_default"],
+        granted=Grant(row["granted"]) if row["granted"] else None,
     )
 
 
@@ -25,12 +26,19 @@ class MemberRepo:
     async def upsert(self, member: Member) -> None:
         await self._db.write(
             lambda conn: conn.execute(
-                """INSERT INTO members (telegram_id, name, role, access, partner_default)
-                   VALUES (?, ?, ?, ?, ?)
+                """INSERT INTO members (telegram_id, name, role, access, partner_default, granted)
+                   VALUES (?, ?, ?, ?, ?, ?)
                    ON CONFLICT (telegram_id) DO UPDATE SET
                      name = excluded.name, role = excluded.role, access = excluded.access,
-                     partner_default = excluded.partner_default""",
-                (member.telegram_id, member.name, member.role, member.access, member.partner_default),
+                     partner_default = excluded.partner_default, granted = excluded.granted""",
+                (
+                    member.telegram_id,
+                    member.name,
+                    member.role,
+                    member.access,
+                    member.partner_default,
+                    member.granted,
+                ),
             )
         )
 

@@ -98,6 +98,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX contest_wins_by_member ON contest_wins (member_id, won_at);
     """,
+    # 5: where a member's access came from (the settings, or an admin), so leaving the settings revokes it;
+    # NULL for access given before this was recorded
+    """
+    ALTER TABLE members ADD COLUMN granted TEXT CHECK (granted IN ('settings', 'admin'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -70,14 +70,21 @@ class SeriesRepo:
             lambda conn: conn.execute("UPDATE weekly_series SET status = ? WHERE id = ?", (status, series_id))
         )
 
-    async def skip(self, series_id: int, day: date) -> None:
-        series = await self.get(series_id)
-        if series is None or day in series.skip_dates:
-            return
-        dates = sorted({*series.skip_dates, day})
-        await self._db.write(
-            lambda conn: conn.execute(
+    async def set_skipped(self, series_id: int, day: date, *, skipped: bool) -> None:
+        """Add `day` to the series' skipped dates, or take it out."""
+
+        async def change(conn: aiosqlite.Connection) -> None:
+            async with conn.execute(
+                "SELECT skip_dates FROM weekly_series WHERE id = ?", (series_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return
+            dates = {date.fromisoformat(d) for d in json.loads(row[0])}
+            dates = dates | {day} if skipped else dates - {day}
+            await conn.execute(
                 "UPDATE weekly_series SET skip_dates = ? WHERE id = ?",
-                (json.dumps([d.isoformat() for d in dates]), series_id),
+                (json.dumps([d.isoformat() for d in sorted(dates)]), series_id),
             )
-        )
+
+        await self._db.write(change)

@@ -1,5 +1,6 @@
-"""Every handler, registered in the order that matters: the access gate first, the conversation (/book,
-/login) next, then single commands and buttons, and last the answers for anything nobody else took."""
+"""Every handler, registered in the order that matters: private chats only, then the access gate, the
+conversation (/book, /login) next, then single commands and buttons, and last the answers for anything
+nobody else took."""
 
 from __future__ import annotations
 
@@ -20,35 +21,47 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Action, matches
 from bot.draft import Step
-from bot.handlers import access, book, bookings, dialogue, errors, login, start, stats, watching, weekly
+from bot.handlers import (
+    access,
+    book,
+    bookings,
+    dialogue,
+    errors,
+    login,
+    members,
+    privacy,
+    start,
+    watching,
+    weekly,
+)
+from bot.handlers.commands import COMMANDS, OURS
 from bot.handlers.common import Context
 from bot.handlers.login import LoginStep
 
+PRIVACY_GROUP = -2
 GATE_GROUP = -1
 
 
 def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, privacy.guard), group=PRIVACY_GROUP)
     application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
     application.add_handlers(
         [
             conversation(),
-            CommandHandler("start", start.start),
-            CommandHandler("help", start.help_command),
-            CommandHandler("bookings", bookings.show),
-            CommandHandler("weekly", weekly.show),
-            CommandHandler("stats", stats.show),
-            CommandHandler("logout", login.logout),
-            CommandHandler("cancel", start.nothing_to_cancel),
+            *(CommandHandler(c.name, c.callback) for c in COMMANDS if not c.opens_dialogue),
             _button(access.ask_access, Action.ASK_ACCESS),
-            _button(access.decide, Action.APPROVE, Action.DENY),
+            _button(members.decide, Action.APPROVE, Action.DENY),
+            _button(members.turn_page, Action.MEMBERS_PAGE),
             _button(bookings.cancel_request, Action.CANCEL_REQUEST),
             _button(bookings.cancel_booking, Action.CANCEL_BOOKING),
             _button(bookings.confirm_cancel_booking, Action.CONFIRM_CANCEL_BOOKING),
             _button(bookings.keep_booking, Action.KEEP_BOOKING),
+            _button(bookings.turn_page, Action.BOOKINGS_PAGE),
             _button(watching.start, Action.WATCH),
             _button(weekly.pause, Action.PAUSE_SERIES),
             _button(weekly.resume, Action.RESUME_SERIES),
             _button(weekly.skip, Action.SKIP_SERIES),
+            _button(weekly.unskip, Action.UNSKIP_SERIES),
             _button(weekly.delete, Action.DELETE_SERIES),
             _button(weekly.confirm_delete, Action.CONFIRM_DELETE_SERIES),
             _button(weekly.keep, Action.KEEP_SERIES),
@@ -68,9 +81,8 @@ def conversation() -> ConversationHandler:
         warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
         return ConversationHandler(
             entry_points=[
-                CommandHandler("book", book.begin),
+                *(CommandHandler(c.name, c.callback) for c in COMMANDS if c.opens_dialogue),
                 _button(book.begin_from_button, Action.NEW_BOOKING),
-                CommandHandler("login", login.begin),
             ],
             states={
                 Step.DAY: [_button(book.choose_day, Action.DAY)],
@@ -94,12 +106,11 @@ def conversation() -> ConversationHandler:
                     _button(book.save_partner, Action.SAVE_PARTNER),
                 ],
                 LoginStep.USERNAME: [MessageHandler(typed, login.receive_username)],
-                LoginStep.PASSWORD: [
-                    MessageHandler(filters.TEXT & ~login.OUR_COMMANDS, login.receive_password)
-                ],
+                # While a password is awaited, anything but our commands (even "/x...") is the password.
+                LoginStep.PASSWORD: [MessageHandler(filters.TEXT & ~OURS, login.receive_password)],
             },
             fallbacks=[
-                CommandHandler("cancel", dialogue.cancel),
+                *(CommandHandler(c.name, c.in_dialogue) for c in COMMANDS if c.in_dialogue is not None),
                 _button(book.back, Action.BACK),
                 _button(book.abort, Action.ABORT),
                 MessageHandler(typed, dialogue.use_buttons),

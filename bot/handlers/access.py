@@ -1,4 +1,5 @@
-"""Who may use the bot: the gate in front of every handler, asking for access, and the admins' answer."""
+"""Who may use the bot: the gate in front of every handler, and asking for access (the admins' answer is
+bot.handlers.members')."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from booking.members import NotAdmin
 from booking.models import Access
 from bot import keyboards, texts
 from bot.callbacks import Action, parse
@@ -73,43 +73,3 @@ async def ask_access(update: Update, context: Context) -> None:
             )
         except TelegramError as error:  # e.g. an admin who never opened the bot
             log.warning("could not ask admin %s about access: %s", admin_id, type(error).__name__)
-
-
-async def decide(update: Update, context: Context) -> None:
-    """An admin pressed Approve or Deny on an access request."""
-    query = update.callback_query
-    assert query is not None
-    parsed = parse(query.data)
-    assert parsed is not None
-    members = services(context).members
-    applicant_id = parsed.int_arg()
-    approve = parsed.action is Action.APPROVE
-    applicant = await members.get(applicant_id)
-    if not members.is_admin(user_id(update)):
-        await query.answer(texts.NOT_ADMIN, show_alert=True)
-        return
-    if applicant is None:
-        await query.answer(texts.STALE_BUTTON)
-        return
-    if applicant.access is not Access.PENDING:
-        await query.answer(texts.already_decided(applicant.name, applicant.access is Access.ALLOWED))
-        return
-    try:
-        decided = await members.decide(user_id(update), applicant_id, approve)
-    except NotAdmin:
-        await query.answer(texts.NOT_ADMIN, show_alert=True)
-        return
-    await query.answer()
-    if query.message is not None:
-        await edit(
-            context,
-            query.message.chat.id,
-            query.message.message_id,
-            texts.admin_decided(decided.name, approve),
-        )
-    try:
-        await context.bot.send_message(
-            applicant_id, texts.MEMBER_APPROVED if approve else texts.MEMBER_DENIED
-        )
-    except TelegramError as error:
-        log.warning("could not tell %s about the access decision: %s", applicant_id, type(error).__name__)

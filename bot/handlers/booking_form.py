@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 from booking.club import Club
 from booking.models import BookingRequest
 from booking.release import to_utc
-from booking.validation import RequestInvalid, slot_starts
+from booking.validation import RequestInvalid, starts_on
 from bot import keyboards, texts
 from bot.draft import BookingDraft, Step
 from bot.handlers.common import Context, club, now_utc, services
@@ -33,7 +33,9 @@ async def render(context: Context, draft: BookingDraft, step: Step) -> tuple[str
     if step is Step.TIMES:
         assert draft.day is not None
         starts = starts_ahead(the_club, draft.day, now)
-        return texts.pick_times(draft.day, draft.times), keyboards.times(starts, draft.times)
+        return texts.pick_times(draft.day, draft.times, tz), keyboards.times(
+            draft.day, starts, draft.times, tz
+        )
     if step is Step.COURTS:
         return texts.pick_courts(draft.courts), keyboards.courts(the_club.courts, draft.courts)
     if step is Step.DURATION:
@@ -88,9 +90,9 @@ def today(context: Context, the_club: Club) -> date:
 
 
 def starts_ahead(the_club: Club, day: date, now: datetime) -> list[time]:
-    """The day's slot starts that are still ahead."""
+    """The day's slot starts that are still ahead (and happen at all: not in the hour skipped in spring)."""
     tz = the_club.rules.timezone
-    return [t for t in slot_starts(the_club.rules) if to_utc(datetime.combine(day, t), tz) > now]
+    return [t for t in starts_on(the_club.rules, day) if to_utc(datetime.combine(day, t), tz) > now]
 
 
 def day_choices(the_club: Club, now: datetime) -> list[tuple[date, datetime | None]]:

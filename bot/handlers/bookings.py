@@ -1,5 +1,5 @@
 """/bookings: the member's waiting requests and club bookings, with buttons to cancel them, and their
-weekly series with the /weekly buttons.
+weekly series with the /weekly buttons; a page at a time, with ◀ ▶, when they are many.
 
 A club booking can only be cancelled if it was in the member's own last listing (read from the club with
 their own login), and only after a confirm step; a request only if the service says it is theirs. A
@@ -8,21 +8,26 @@ request watching for a cancellation is cancelled the same way: that stops the wa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
-from booking.models import RequestStatus
+from booking.models import BookingRequest, RequestStatus
 from booking.service import OPEN_STATUSES, NotFound, NotLoggedIn
 from booking.sites.base import Booking
 from booking.sites.errors import SiteError
 from booking.validation import RequestInvalid
-from bot import keyboards, series, texts
+from bot import keyboards, paging, series, texts
 from bot.callbacks import parse
-from bot.handlers.common import Context, club, edit, now_utc, reply, services, user_id
+from bot.handlers.common import Context, club, edit, reply, services, user_id
+from bot.series import SeriesEntry
 
 #: user_data: the club bookings shown in the member's last listing, by reference
 LISTED = "listed_bookings"
 #: user_data: the message showing that listing
 LISTING_MESSAGE = "listing_message_id"
+#: user_data: the page of that listing the member turned to
+LISTING_PAGE = "listing_page"
 #: what a cancel button stops: a request waiting for its release, or one watching for a cancellation
 CANCELLABLE = (RequestStatus.SCHEDULED, RequestStatus.WATCHING)
 
@@ -30,6 +35,7 @@ CANCELLABLE = (RequestStatus.SCHEDULED, RequestStatus.WATCHING)
 async def show(update: Update, context: Context) -> None:
     message = await reply(update, texts.LOOKING_UP)
     context.user_data[LISTING_MESSAGE] = message.message_id
+    context.user_data[LISTING_PAGE] = 0
     text, markup = await _listing(context, user_id(update), refresh=True)
     await edit(context, message.chat.id, message.message_id, text, markup)
 
@@ -100,6 +106,19 @@ async def confirm_cancel_booking(update: Update, context: Context) -> None:
     await redraw(query, context, note)
 
 
+async def turn_page(update: Update, context: Context) -> None:
+    """◀ or ▶ on the latest listing: that page, as the listing stands (the club is not asked again)."""
+    query = _query(update)
+    pressed = parse(query.data)
+    assert pressed is not None
+    if not on_listing(query, context):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    context.user_data[LISTING_PAGE] = pressed.int_arg()
+    await redraw(query, context, None)
+
+
 async def keep_booking(update: Update, context: Context) -> None:
     query = _query(update)
     await query.answer(texts.KEPT)
@@ -109,10 +128,21 @@ async def keep_booking(update: Update, context: Context) -> None:
 # -- the listing ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One line of the listing, with what its buttons act on."""
+
+    line: str
+    request: BookingRequest | None = None
+    booking: Booking | None = None
+    series: SeriesEntry | None = None
+
+
 async def _listing(
     context: Context, member_id: int, *, refresh: bool, note: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The listing's text and buttons; the club's list is read again only with `refresh`."""
+    """The listing's text and buttons on the member's page; the club's list is read again only with
+    `refresh`."""
     svc = services(context)
     the_club = await club(context)
     tz = the_club.rules.timezone
@@ -125,25 +155,35 @@ async def _listing(
         site, problem = await _club_bookings(context, member_id)
         context.user_data[LISTED] = {b.reference: b for b in site or []}
     names = {c.number: c.name for c in the_club.courts}
-    booking_lines = (
-        None
-        if site is None
-        else [
-            texts.booking_line(b, names.get(b.slot.court, f"Court {b.slot.court}"), ours.get(b.reference))
-            for b in site
-        ]
-    )
-    weekly = await series.load(svc, member_id)
-    today = now_utc(context).astimezone(tz).date()
+    entries = [_Entry(texts.request_line(r, tz), request=r) for r in waiting]
+    entries += [
+        _Entry(
+            texts.booking_line(
+                b, names.get(b.slot.court, f"Court {b.slot.court}"), ours.get(b.reference), tz
+            ),
+            booking=b,
+        )
+        for b in site or []
+    ]
+    entries += [_Entry(texts.series_line(e, tz), series=e) for e in await series.load(svc, member_id)]
+    pages = paging.paginate(entries, lambda entry: len(entry.line))
+    page = paging.clamp(context.user_data.get(LISTING_PAGE, 0), len(pages))
+    context.user_data[LISTING_PAGE] = page
+    shown = pages[page]
+    on_page = [e.request for e in shown if e.request is not None]
+    bookings = [e.booking for e in shown if e.booking is not None]
+    weekly = [e.series for e in shown if e.series is not None]
     text = texts.bookings_list(
-        [texts.request_line(r, tz) for r in waiting],
-        booking_lines,
-        [texts.series_line(entry, today, tz) for entry in weekly],
+        [e.line for e in shown if e.request is not None],
+        [e.line for e in shown if e.booking is not None],
+        [e.line for e in shown if e.series is not None],
         note,
         problem,
+        page,
+        len(pages),
     )
-    cancellable = [r for r in waiting if r.status in CANCELLABLE]
-    return text, keyboards.bookings(cancellable, site or [], weekly)
+    cancellable = [r for r in on_page if r.status in CANCELLABLE]
+    return text, keyboards.bookings(cancellable, bookings, weekly, page, len(pages))
 
 
 async def _club_bookings(context: Context, member_id: int) -> tuple[list[Booking] | None, str | None]:
@@ -167,8 +207,10 @@ async def redraw(query: CallbackQuery, context: Context, note: str | None) -> No
 
 
 async def _booking_line(context: Context, booking: Booking) -> str:
-    names = {c.number: c.name for c in (await club(context)).courts}
-    return texts.booking_line(booking, names.get(booking.slot.court, f"Court {booking.slot.court}"), None)
+    the_club = await club(context)
+    names = {c.number: c.name for c in the_club.courts}
+    court_name = names.get(booking.slot.court, f"Court {booking.slot.court}")
+    return texts.booking_line(booking, court_name, None, the_club.rules.timezone)
 
 
 def _listed_booking(query: CallbackQuery, context: Context) -> Booking | None:

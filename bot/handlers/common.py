@@ -21,6 +21,8 @@ SERVICES = "services"
 NOTIFIER = "progress_notifier"
 #: user_data: the club username typed to /login, kept only until the password comes
 LOGIN_USERNAME = "login_username"
+#: the /start payload of the link a group is given to talk privately
+FROM_GROUP = "group"
 
 
 def services(context: Context) -> BotServices:

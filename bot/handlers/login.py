@@ -8,12 +8,11 @@ in user_data, logged, or shown back.
 from __future__ import annotations
 
 import logging
-import re
 from enum import IntEnum
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ConversationHandler, filters
+from telegram.ext import ConversationHandler
 
 from booking.sites.errors import LoginFailed, SiteError
 from bot import texts
@@ -28,10 +27,6 @@ MAX_USERNAME_LENGTH = 100
 class LoginStep(IntEnum):
     USERNAME = 11
     PASSWORD = 12
-
-
-#: our own commands: while a password is awaited, anything else (even "/x...") is taken as the password
-OUR_COMMANDS = filters.Regex(re.compile(rf"^/({'|'.join(name for name, _ in texts.COMMANDS)})(@\w+)?(\s|$)"))
 
 
 async def begin(update: Update, context: Context) -> LoginStep:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import keyboards, texts
-from bot.handlers.common import Context, club, now_utc, reply, services, user_id
+from bot.handlers.common import FROM_GROUP, Context, club, now_utc, reply, services, user_id
 
 
 async def start(update: Update, context: Context) -> None:
@@ -13,7 +13,10 @@ async def start(update: Update, context: Context) -> None:
     user = update.effective_user
     first_name = user.first_name if user is not None else ""
     username = await services(context).members.club_username(user_id(update))
-    await reply(update, texts.welcome(first_name, username, rules.release), keyboards.start_menu())
+    from_group = context.args == [FROM_GROUP]  # the link a group was given
+    await reply(
+        update, texts.welcome(first_name, username, rules.release, from_group), keyboards.start_menu()
+    )
 
 
 async def help_command(update: Update, context: Context) -> None:

@@ -1,4 +1,5 @@
-"""/weekly: the member's weekly series, each with Pause or Resume, Skip next, and Delete (confirmed).
+"""/weekly: the member's weekly series, each with Pause or Resume, Skip next, Unskip for a skipped week
+still to come, and Delete (confirmed).
 
 The same buttons sit under /bookings; after a press, the message it was pressed on is shown again, as
 whichever listing it is. A series is only acted on if the planner says it is the presser's (a forged or
@@ -14,7 +15,7 @@ from booking.validation import RequestInvalid
 from bot import keyboards, series, texts
 from bot.callbacks import Callback, parse
 from bot.handlers import bookings
-from bot.handlers.common import Context, club, edit, now_utc, reply, services, user_id
+from bot.handlers.common import Context, club, edit, reply, services, user_id
 
 
 async def show(update: Update, context: Context) -> None:
@@ -71,6 +72,27 @@ async def skip(update: Update, context: Context) -> None:
     await _redraw(query, context, texts.series_skipped(day, planned))
 
 
+async def unskip(update: Update, context: Context) -> None:
+    """Take a skipped week back, while it has not begun."""
+    query, pressed, member_id = _press(update)
+    series_id, day = pressed.int_arg(0), pressed.day_arg(1)
+    entry = await _own_entry(context, member_id, series_id)
+    if entry is None:
+        await query.answer(texts.SERIES_GONE)
+        return
+    if day not in entry.skipped:
+        await query.answer(texts.NOT_SKIPPED)
+        await _redraw(query, context, None)
+        return
+    try:
+        planned = await services(context).weekly.unskip(member_id, series_id, day)
+    except NotFound:
+        await query.answer(texts.SERIES_GONE)
+        return
+    await query.answer(texts.UNSKIPPED)
+    await _redraw(query, context, texts.series_unskipped(day, planned))
+
+
 async def delete(update: Update, context: Context) -> None:
     """First press: ask to confirm, on the same message."""
     query, pressed, member_id = _press(update)
@@ -116,8 +138,7 @@ async def _listing(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     entries = await series.load(services(context), member_id)
     tz = (await club(context)).rules.timezone
-    today = now_utc(context).astimezone(tz).date()
-    text = texts.weekly_list([texts.series_line(entry, today, tz) for entry in entries], note)
+    text = texts.weekly_list([texts.series_line(entry, tz) for entry in entries], note)
     return text, keyboards.weekly(entries)
 
 

@@ -22,11 +22,13 @@ from sim.botapi.faults import FaultRule, Faults
 from sim.botapi.formatting import finish_text
 from sim.botapi.methods import MAX_TEXT, METHODS, canonical_name
 from sim.botapi.models import (
+    GROUP_TYPES,
     CallbackAnswer,
     CallbackQueryRecord,
     CallRecord,
     Chat,
     Document,
+    GroupChat,
     MessageRecord,
     UserInfo,
     World,
@@ -153,6 +155,27 @@ class BotApiEmulator:
         self._known_chat(user_id).blocked = blocked
         self._touch()
 
+    def add_group(
+        self,
+        chat_id: int,
+        title: str,
+        members: Iterable[int] = (),
+        *,
+        kind: str = "group",
+        bot_is_admin: bool = False,
+    ) -> GroupChat:
+        """Add the bot to a group or supergroup (a negative id) with these known users as members."""
+        if kind not in GROUP_TYPES:
+            raise ControlError(f"a group is one of {', '.join(GROUP_TYPES)}, not {kind!r}")
+        if chat_id >= 0:
+            raise ControlError("group ids are negative")
+        unknown = [user_id for user_id in members if user_id not in self.world.chats]
+        if unknown:
+            raise ControlError(f"users {unknown} are unknown: add_user them first")
+        group = self.world.groups[chat_id] = GroupChat(chat_id, title, kind, set(members), bot_is_admin)
+        self._touch()
+        return group
+
     def send_text(
         self,
         user_id: int,
@@ -163,38 +186,54 @@ class BotApiEmulator:
         last_name: str | None = None,
         language_code: str | None = None,
         reply_to_message_id: int | None = None,
+        chat_id: int | None = None,
     ) -> MessageRecord:
-        """The user types `text` in their chat with the bot; a command gets its bot_command entity.
+        """The user types `text` in their chat with the bot, or in group `chat_id`; a command gets its
+        bot_command entity.
 
-        Writing to the bot starts (and unblocks) the chat, as it does on Telegram.
+        Writing to the bot starts (and unblocks) the private chat, as it does on Telegram; writing in a
+        group does not, and reaches the bot only as the group's privacy mode allows.
         """
-        chat = self._chat(user_id, first_name, username, last_name, language_code)
+        private = self._chat(user_id, first_name, username, last_name, language_code)
+        chat: Chat | GroupChat = private if chat_id is None else self._member_of(chat_id, user_id)
         body, entities = finish_text(text, [])
         if not body:
             raise ControlError("Telegram sends no empty or all-whitespace message")
         if utf16_length(body) > MAX_TEXT:
             raise ControlError(f"a message holds at most {MAX_TEXT} characters")
         if reply_to_message_id is not None and chat.live(reply_to_message_id) is None:
-            raise ControlError(f"chat {user_id} has no message {reply_to_message_id} to reply to")
-        chat.started, chat.blocked = True, False
+            raise ControlError(f"chat {chat.id} has no message {reply_to_message_id} to reply to")
         message = self.world.add_message(
-            chat, chat.user, text=body, entities=entities, reply_to_message_id=reply_to_message_id
+            chat, private.user, text=body, entities=entities, reply_to_message_id=reply_to_message_id
         )
-        self.updates.push("message", self.world.message_json(message))
+        if isinstance(chat, Chat):
+            chat.started, chat.blocked = True, False
+        if isinstance(chat, Chat) or chat.delivered_to_bot(message, self.world.bot.username):
+            self.updates.push("message", self.world.message_json(message))
         self._touch()
         return message
 
-    def press_button(self, user_id: int, message_id: int, callback_data: str, *, force: bool = False) -> str:
-        """The user presses the inline button carrying `callback_data` on a message; the query's id.
+    def press_button(
+        self,
+        user_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        force: bool = False,
+        chat_id: int | None = None,
+    ) -> str:
+        """The user presses the inline button carrying `callback_data` on a message of their private
+        chat (or of group `chat_id`); the query's id.
 
         The button must be on the message's current keyboard unless `force`, which forges a press
         (stale or tampered data; a missing message arrives as an inaccessible one, date 0).
         """
-        chat = self._known_chat(user_id)
+        user = self._known_chat(user_id).user
+        chat = self._known_chat(user_id) if chat_id is None else self._member_of(chat_id, user_id)
         message = chat.live(message_id)
         if not force:
             if message is None:
-                raise ControlError(f"chat {user_id} has no message {message_id} (deleted or never sent)")
+                raise ControlError(f"chat {chat.id} has no message {message_id} (deleted or never sent)")
             buttons = [button for row in message.keyboard for button in row]
             if not any(button.callback_data == callback_data for button in buttons):
                 offered = [(button.text, button.callback_data) for button in buttons]
@@ -203,7 +242,7 @@ class BotApiEmulator:
                 )
         query_id = str(_QUERY_ID_BASE + next(self._query_numbers))
         self.world.callback_queries[query_id] = CallbackQueryRecord(
-            query_id, chat.user, chat.id, message_id, callback_data, time.time()
+            query_id, user, chat.id, message_id, callback_data, time.time()
         )
         shown = (
             self.world.message_json(message)
@@ -214,7 +253,7 @@ class BotApiEmulator:
             "callback_query",
             {
                 "id": query_id,
-                "from": chat.user.to_api(),
+                "from": user.to_api(),
                 "message": shown,
                 "chat_instance": self._chat_instance(chat.id),
                 "data": callback_data,
@@ -249,6 +288,14 @@ class BotApiEmulator:
             raise ControlError(f"user {user_id} has never talked to the bot")
         return chat
 
+    def _member_of(self, chat_id: int, user_id: int) -> GroupChat:
+        group = self.world.groups.get(chat_id)
+        if group is None:
+            raise ControlError(f"the bot is in no group {chat_id}")
+        if user_id not in group.members:
+            raise ControlError(f"user {user_id} is not a member of group {chat_id}")
+        return group
+
     def _chat_instance(self, chat_id: int) -> str:
         digest = hashlib.sha256(f"{self.world.bot.id}:{chat_id}".encode()).digest()
         return str(int.from_bytes(digest[:8], "big", signed=True))
@@ -260,13 +307,15 @@ class BotApiEmulator:
         return list(self.world.chats.values())
 
     def transcript(self, chat_id: int) -> list[MessageRecord]:
-        """Every message of the chat in order, deleted ones included (flagged); live records."""
-        chat = self.world.chats.get(chat_id)
+        """Every message of the chat (private or group) in order, deleted ones included (flagged); live
+        records."""
+        chat = self.world.chat(chat_id)
         return list(chat.messages) if chat else []
 
     def message(self, chat_id: int, message_id: int) -> MessageRecord:
         """One message of a chat, deleted or not (ControlError if it never existed)."""
-        message = self._known_chat(chat_id).find(message_id)
+        chat = self.world.chat(chat_id)
+        message = chat.find(message_id) if chat else None
         if message is None:
             raise ControlError(f"chat {chat_id} has no message {message_id}")
         return message
@@ -280,6 +329,22 @@ class BotApiEmulator:
     def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[dict[str, str]]:
         """The command list setMyCommands set for a scope (default scope) and language."""
         return list(self.world.commands.get((scope_key(scope), language_code), []))
+
+    def menu(self, chat_id: int, user_id: int | None = None) -> list[dict[str, str]]:
+        """The commands Telegram shows in a chat (to `user_id`, in a group), found as Telegram does: the
+        narrowest scope with commands set wins (language "" only; group administrators are not modelled).
+        """
+        if chat_id in self.world.groups:
+            scopes: list[dict[str, Any]] = [{"type": "chat", "chat_id": chat_id}, {"type": "all_group_chats"}]
+            if user_id is not None:
+                scopes.insert(0, {"type": "chat_member", "chat_id": chat_id, "user_id": user_id})
+        else:
+            scopes = [{"type": "chat", "chat_id": chat_id}, {"type": "all_private_chats"}]
+        for scope in [*scopes, {"type": "default"}]:
+            commands = self.world.commands.get((scope_key(scope), ""))
+            if commands is not None:
+                return list(commands)
+        return []
 
     def answers(self, callback_query_id: str) -> CallbackAnswer | None:
         """The bot's answer to a button press, None while unanswered."""

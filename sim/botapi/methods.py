@@ -7,6 +7,7 @@ object Telegram would. Method names are case-insensitive, as on Telegram.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import re
 import secrets
@@ -18,7 +19,16 @@ from sim.botapi import errors
 from sim.botapi.entities import Entity, checked_link, utf16_length
 from sim.botapi.errors import ApiError
 from sim.botapi.formatting import format_text
-from sim.botapi.models import BUTTON_ACTIONS, CallbackAnswer, Chat, Document, MessageRecord, scope_key
+from sim.botapi.models import (
+    BUTTON_ACTIONS,
+    SCOPE_FIELDS,
+    CallbackAnswer,
+    Chat,
+    Document,
+    GroupChat,
+    MessageRecord,
+    scope_key,
+)
 from sim.botapi.params import Params, UploadedFile, to_integer
 
 if TYPE_CHECKING:
@@ -144,7 +154,7 @@ def _reply_markup(p: Params, *, inline_only: bool) -> tuple[dict[str, Any] | Non
     return None, markup
 
 
-def _reply_target(chat: Chat, p: Params) -> int | None:
+def _reply_target(chat: Chat | GroupChat, p: Params) -> int | None:
     """The message this one replies to (reply_parameters, or the older reply_to_message_id)."""
     given = p.json_value("reply_parameters", "Bad Request: can't parse reply parameters JSON object")
     if isinstance(given, dict):
@@ -201,11 +211,23 @@ def _document(emu: BotApiEmulator, given: UploadedFile | str | None) -> Document
     return document
 
 
-def _command_scope(p: Params) -> str:
+def _command_scope(emu: BotApiEmulator, p: Params) -> str:
+    """The key of the BotCommandScope a call names; a chat scope must name a chat the bot knows."""
     scope = p.json_value("scope", "Bad Request: can't parse BotCommandScope JSON object")
-    if scope is not None and (not isinstance(scope, dict) or "type" not in scope):
+    if scope is None:
+        return scope_key(None)
+    if not isinstance(scope, dict) or scope.get("type") not in SCOPE_FIELDS:
         raise ApiError.bad_request("Bad Request: can't parse BotCommandScope JSON object")
-    return scope_key(scope)
+    canonical: dict[str, Any] = {"type": scope["type"]}
+    for name in SCOPE_FIELDS[scope["type"]]:
+        value = scope.get(name)
+        number = to_integer(value) if isinstance(value, str) else value
+        if not isinstance(number, int) or not number:
+            raise ApiError.bad_request(errors.CHAT_ID_EMPTY if name == "chat_id" else errors.USER_NOT_FOUND)
+        canonical[name] = number
+    if "chat_id" in canonical and emu.world.chat(canonical["chat_id"]) is None:
+        raise ApiError.bad_request(errors.CHAT_NOT_FOUND)
+    return scope_key(canonical)
 
 
 def _bot_command(item: Any) -> dict[str, str]:
@@ -287,18 +309,18 @@ async def set_my_commands(emu: BotApiEmulator, p: Params) -> bool:
     if len(commands) > MAX_COMMANDS:
         raise ApiError.bad_request("Bad Request: BOT_COMMANDS_TOO_MUCH")
     parsed = [_bot_command(item) for item in commands]
-    emu.world.commands[(_command_scope(p), p.text("language_code") or "")] = parsed
+    emu.world.commands[(_command_scope(emu, p), p.text("language_code") or "")] = parsed
     return True
 
 
 @method("getMyCommands")
 async def get_my_commands(emu: BotApiEmulator, p: Params) -> list[dict[str, str]]:
-    return list(emu.world.commands.get((_command_scope(p), p.text("language_code") or ""), []))
+    return list(emu.world.commands.get((_command_scope(emu, p), p.text("language_code") or ""), []))
 
 
 @method("deleteMyCommands")
 async def delete_my_commands(emu: BotApiEmulator, p: Params) -> bool:
-    emu.world.commands.pop((_command_scope(p), p.text("language_code") or ""), None)
+    emu.world.commands.pop((_command_scope(emu, p), p.text("language_code") or ""), None)
     return True
 
 
@@ -413,10 +435,13 @@ async def edit_message_reply_markup(emu: BotApiEmulator, p: Params) -> dict[str,
     return emu.world.message_json(message)
 
 
-def _delete(chat: Chat, message_id: int | None) -> bool:
+def _delete(chat: Chat | GroupChat, message_id: int | None) -> bool:
+    """Delete a live message; in a group the bot may delete others' messages only as an admin."""
     message = chat.live(message_id)
     if message is None:
         return False
+    if isinstance(chat, GroupChat) and not message.from_bot and not chat.bot_is_admin:
+        raise ApiError.bad_request(errors.CANT_DELETE)
     message.deleted = True
     message.deleted_at = time.time()
     return True
@@ -434,11 +459,16 @@ async def delete_message(emu: BotApiEmulator, p: Params) -> bool:
 
 @method("deleteMessages")
 async def delete_messages(emu: BotApiEmulator, p: Params) -> bool:
+    """Messages that cannot be found or deleted are skipped, as on Telegram; none at all is an error."""
     ids = p.json_value("message_ids", "Bad Request: can't parse message identifiers JSON object")
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
         raise ApiError.bad_request("Bad Request: message identifiers are not specified")
     chat = emu.world.chat_for_bot(p.chat_id())
-    deleted = [_delete(chat, message_id) for message_id in ids if isinstance(message_id, int)]
+    deleted = []
+    for message_id in ids:
+        if isinstance(message_id, int):
+            with contextlib.suppress(ApiError):
+                deleted.append(_delete(chat, message_id))
     if not any(deleted):
         raise ApiError.bad_request(errors.DELETE_NOT_FOUND)
     return True

@@ -31,6 +31,18 @@ BUTTON_ACTIONS = (
 )
 
 
+#: the BotCommandScope types and the ids each names
+SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "default": (),
+    "all_private_chats": (),
+    "all_group_chats": (),
+    "all_chat_administrators": (),
+    "chat": ("chat_id",),
+    "chat_administrators": ("chat_id",),
+    "chat_member": ("chat_id", "user_id"),
+}
+
+
 def scope_key(scope: dict[str, Any] | None) -> str:
     """The key commands are stored under for a BotCommandScope (None: the default scope)."""
     return json.dumps(scope or {"type": "default"}, sort_keys=True)
@@ -284,24 +296,10 @@ class CallRecord:
         }
 
 
-@dataclass
-class Chat:
-    """A private chat between the bot and one user (chat id = user id)."""
+class _Messages:
+    """What every chat has: its messages by id (message id n is messages[n - 1]), deleted ones flagged."""
 
-    user: UserInfo
-    started: bool = True
-    blocked: bool = False
-    messages: list[MessageRecord] = field(default_factory=list)  # message id n is messages[n - 1]
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    def to_api(self) -> dict[str, Any]:
-        chat = self.user.to_api()
-        del chat["is_bot"]
-        chat.pop("language_code", None)
-        return {"id": chat.pop("id"), "type": "private", **chat}
+    messages: list[MessageRecord]
 
     def next_message_id(self) -> int:
         return len(self.messages) + 1
@@ -318,12 +316,76 @@ class Chat:
         return None if message is None or message.deleted else message
 
 
+@dataclass
+class Chat(_Messages):
+    """A private chat between the bot and one user (chat id = user id)."""
+
+    user: UserInfo
+    started: bool = True
+    blocked: bool = False
+    messages: list[MessageRecord] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    def to_api(self) -> dict[str, Any]:
+        chat = self.user.to_api()
+        del chat["is_bot"]
+        chat.pop("language_code", None)
+        return {"id": chat.pop("id"), "type": "private", **chat}
+
+
+GROUP_TYPES = ("group", "supergroup")
+
+
+@dataclass
+class GroupChat(_Messages):
+    """A group or supergroup the bot is a member of (ids are negative, as on Telegram).
+
+    `bot_is_admin`: an admin bot receives every message and may delete anyone's; otherwise privacy mode
+    holds (see `delivered_to_bot`) and the bot may delete only its own messages.
+    """
+
+    id: int
+    title: str
+    type: str = "group"
+    members: set[int] = field(default_factory=set)
+    bot_is_admin: bool = False
+    messages: list[MessageRecord] = field(default_factory=list)
+
+    def to_api(self) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": self.id, "type": self.type, "title": self.title}
+        if self.type == "group":
+            chat["all_members_are_administrators"] = False
+        return chat
+
+    def delivered_to_bot(self, message: MessageRecord, bot_username: str | None) -> bool:
+        """Whether a member's message reaches the bot: all of them if it is an admin; with privacy mode,
+        commands (but not /command@another_bot) and replies to the bot's own messages.
+
+        Telegram sends a bare /command only if this bot was the last to post in the group; the emulator
+        has one bot, so it always is.
+        """
+        if self.bot_is_admin:
+            return True
+        replied = self.live(message.reply_to_message_id)
+        if replied is not None and replied.from_bot:
+            return True
+        command = next((e for e in message.entities if e.type == "bot_command" and e.start == 0), None)
+        if command is None:
+            return False
+        _, _, addressee = message.text.split()[0].partition("@")
+        return not addressee or addressee.lower() == (bot_username or "").lower()
+
+
 class World:
     """All chats, files and callback queries; the Bot API methods and the control API both act on it."""
 
     def __init__(self, bot: UserInfo) -> None:
         self.bot = bot
         self.chats: dict[int, Chat] = {}
+        self.groups: dict[int, GroupChat] = {}
         self.files: dict[str, Document] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
@@ -333,20 +395,28 @@ class World:
         chat = self.chats.get(user_id)
         return chat.user.to_api() if chat else None
 
-    def chat_for_bot(self, chat_id: int | str | None) -> Chat:
+    def chat(self, chat_id: int | str | None) -> Chat | GroupChat | None:
+        """A private chat (by user id) or a group (by its negative id)."""
+        if not isinstance(chat_id, int):
+            return None
+        return self.chats.get(chat_id) or self.groups.get(chat_id)
+
+    def chat_for_bot(self, chat_id: int | str | None) -> Chat | GroupChat:
         """The chat a bot call names, as Telegram judges it: unknown, blocked, or never started fail."""
         if chat_id is None:
             raise ApiError.bad_request(CHAT_ID_EMPTY)
-        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        chat = self.chat(chat_id)
         if chat is None:
             raise ApiError.bad_request(CHAT_NOT_FOUND)
+        if isinstance(chat, GroupChat):
+            return chat
         if chat.blocked:
             raise ApiError(403, BLOCKED)
         if not chat.started:
             raise ApiError(403, CANT_INITIATE)
         return chat
 
-    def add_message(self, chat: Chat, sender: UserInfo, **fields: Any) -> MessageRecord:
+    def add_message(self, chat: Chat | GroupChat, sender: UserInfo, **fields: Any) -> MessageRecord:
         now = time.time()
         message = MessageRecord(
             chat_id=chat.id,
@@ -363,7 +433,8 @@ class World:
 
     def message_json(self, message: MessageRecord, *, with_reply: bool = True) -> dict[str, Any]:
         """The Message object the Bot API returns and delivers for this message."""
-        chat = self.chats[message.chat_id]
+        chat = self.chat(message.chat_id)
+        assert chat is not None
         result: dict[str, Any] = {
             "message_id": message.message_id,
             "from": message.sender.to_api(),

@@ -133,7 +133,7 @@ class _PlaygroundApi:
                 "club_url": self.club_url,
                 "release_soon": self.release_hook is not None,
                 "release": _release_json(*self.release) if self.release else None,
-                "commands": self.botapi.commands(),
+                "commands": self.botapi.menu(PLAYGROUND_USER),
             }
         )
 

@@ -38,7 +38,9 @@ async def test_stats_for_admins_and_a_polite_no_for_others(world: BotWorld) -> N
     await world.press(STRANGER, hello, texts.ASK_ACCESS_BUTTON, expect="asked the admins")
 
     stats = await world.say(ADMIN, "/stats", expect="📊")
-    assert "👥 Members: 2 with access, 1 waiting for approval" in stats.text  # Alice and Ada
+    assert (
+        "👥 Members: 3 with access, 1 waiting for approval" in stats.text
+    )  # Alice, Bob (never wrote) and Ada
     assert "🎾 Requests: 2 scheduled, 1 booked" in stats.text
     assert "⏰ Scheduled now, waiting for their release: 2" in stats.text
     assert "🔁 Active weekly series: 1" in stats.text

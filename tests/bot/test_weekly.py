@@ -77,19 +77,27 @@ async def test_pause_resume_skip_and_delete_by_buttons(world: BotWorld) -> None:
 
     await world.press(ALICE, listing, "▶️ Resume", expect="▶️ Resumed")
     [resumed] = await _open_requests(world, ALICE)
-    assert resumed.day == waiting.day + WEEK  # the planner goes on after the week it let go
+    assert resumed.day == waiting.day  # the week the pause let go is planned again, not lost
     assert f"next: {resumed.day:%a %d %b}" in listing.text
 
+    week = resumed.day
     await world.press(
         ALICE,
         listing,
-        f"⏭ Skip {resumed.day:%a %d %b}",
-        expect=f"⏭ {resumed.day:%a %d %b} skipped; next: {resumed.day + WEEK:%a %d %b}",
+        f"⏭ Skip {week:%a %d %b}",
+        expect=f"⏭ {week:%a %d %b} skipped; next: {week + WEEK:%a %d %b}",
     )
     assert (await world.booking.get(ALICE, resumed.id or 0)).status is RequestStatus.CANCELLED
-    assert {r.day for r in await _open_requests(world, ALICE)} == {resumed.day + WEEK}
-    again = await world.press_again(ALICE, listing, f"⏭ Skip {resumed.day:%a %d %b}")
+    assert {r.day for r in await _open_requests(world, ALICE)} == {week + WEEK}
+    assert f"Skipping {week:%a %d %b}" in listing.text
+    again = await world.press_again(ALICE, listing, f"⏭ Skip {week:%a %d %b}")
     assert again.text == texts.ALREADY_SKIPPED
+
+    await world.press(ALICE, listing, f"↩ Unskip {week:%a %d %b}", expect=f"↩ {week:%a %d %b} is back")
+    assert f"next: {week:%a %d %b}" in listing.text and "Skipping" not in listing.text
+    assert {r.day for r in await _open_requests(world, ALICE)} == {week}  # the later week set aside for it
+    stale = await world.press_again(ALICE, listing, f"↩ Unskip {week:%a %d %b}")
+    assert stale.text == texts.NOT_SKIPPED
 
     await world.press(ALICE, listing, texts.DELETE_SERIES_BUTTON, expect="Delete this weekly booking?")
     await world.press(ALICE, listing, texts.KEEP_BUTTON, expect="Your weekly bookings")

@@ -11,6 +11,7 @@ from booking.models import (
     AttemptOutcome,
     BookingRequest,
     Credentials,
+    Grant,
     Member,
     RequestStatus,
     Role,
@@ -288,3 +289,13 @@ async def test_a_data_dir_that_is_a_file_is_one_line_naming_data_dir(tmp_path: P
     (tmp_path / "data").write_text("")
     with pytest.raises(StorageError, match=r"^DATA_DIR: .* \(it is a file\): point DATA_DIR at a folder"):
         await Storage.open(tmp_path / "data")
+
+
+async def test_where_access_came_from_is_kept(storage: Storage) -> None:
+    for telegram_id, granted in ((1, Grant.SETTINGS), (2, Grant.ADMIN), (3, None)):
+        await storage.members.upsert(Member(telegram_id, "M", access=Access.ALLOWED, granted=granted))
+    assert [m.granted for m in await storage.members.list(Access.ALLOWED)] == [
+        Grant.SETTINGS,
+        Grant.ADMIN,
+        None,
+    ]
