@@ -1,4 +1,5 @@
-"""Armed requests: democlub's booking form pre-built on its own connection and fired by one write."""
+"""Armed requests: a platform's first request at the release pre-built on its own connection and fired by
+one write - democlub's booking form (a GET) and MRBS's booking (a form POST)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,13 @@ from booking.sites.errors import (
     SlotTaken,
     TemporarilyUnavailable,
 )
+from booking.sites.mrbs import MrbsAdapter
 from sim.club.config import ClubConfig
 from sim.club.runner import RunningClub, run_club
+from sim.mrbs import MrbsConfig, RunningMrbs, run_mrbs
+from tests.mrbs.helpers import ROOM as MRBS_ROOM
+from tests.mrbs.helpers import TODAY, pin
+from tests.mrbs.helpers import adapter as mrbs_adapter
 
 
 @pytest.fixture
@@ -96,3 +102,66 @@ async def test_a_club_that_cannot_be_reached_cannot_be_armed(
     await club.stop()
     with pytest.raises(TemporarilyUnavailable, match="could not be reached"):
         await alice.arm(slot)
+
+
+# MRBS: booking is one POST, so the armed request is the booking itself
+
+
+@pytest.fixture
+async def mrbs() -> AsyncIterator[RunningMrbs]:
+    async with run_mrbs(MrbsConfig()) as running:
+        yield running
+
+
+@pytest.fixture
+async def mrbs_alice(mrbs: RunningMrbs) -> AsyncIterator[MrbsAdapter]:
+    adapter = mrbs_adapter(mrbs, pin(mrbs))
+    await adapter.login("alice", "alice-pass")
+    yield adapter
+    await adapter.close()
+
+
+def _mrbs_slot(days: int = 2) -> Slot:
+    return Slot(2, TODAY + timedelta(days=days), clock_time(18), 60)
+
+
+async def test_mrbs_s_booking_post_is_armed_and_its_answer_committed(
+    mrbs: RunningMrbs, mrbs_alice: MrbsAdapter
+) -> None:
+    armed = await mrbs_alice.arm(_mrbs_slot())
+    assert mrbs.state.arrivals() == [], "nothing is sent until it is fired"
+    armed.fire()
+    prepared = await armed.prepared()
+    assert [(a.username, a.outcome) for a in mrbs.state.arrivals()] == [("alice", "booked")]
+    booking = await mrbs_alice.commit(prepared)  # reads the answer: sends no second booking
+    [entry] = mrbs.state.bookings()
+    assert (booking.reference, booking.slot, entry.create_by) == (str(entry.id), _mrbs_slot(), "alice")
+    assert len(mrbs.state.arrivals()) == 1
+
+
+async def test_an_armed_mrbs_refusal_is_the_commit_s_typed_error(
+    mrbs: RunningMrbs, mrbs_alice: MrbsAdapter
+) -> None:
+    mrbs.state.book("bob", MRBS_ROOM[2], _mrbs_slot().day, "18:00")
+    taken = await mrbs_alice.arm(_mrbs_slot())
+    taken.fire()
+    with pytest.raises(SlotTaken):
+        await mrbs_alice.commit(await taken.prepared())
+    early = await mrbs_alice.arm(_mrbs_slot(days=9))
+    early.fire()
+    with pytest.raises(NotOpenYet):
+        await mrbs_alice.commit(await early.prepared())
+
+
+async def test_an_armed_mrbs_post_that_finds_the_session_gone_logs_in_once(
+    mrbs: RunningMrbs, mrbs_alice: MrbsAdapter
+) -> None:
+    armed = await mrbs_alice.arm(_mrbs_slot())
+    mrbs.state.expire_sessions()
+    armed.fire()
+    prepared = await armed.prepared()
+    with pytest.raises(SessionExpired):
+        await mrbs_alice.commit(prepared)
+    assert mrbs.state.logins == ["alice", "alice"] and mrbs.state.bookings() == []
+    booking = await mrbs_alice.commit(await mrbs_alice.prepare(_mrbs_slot()))
+    assert booking.slot == _mrbs_slot()
