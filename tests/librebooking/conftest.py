@@ -1,0 +1,57 @@
+"""Fixtures: the LibreBooking stand-in on a loopback port with its clock pinned to NOON, and clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from booking.timebase import SystemClock
+from sim.librebooking import LibreBookingConfig, RunningLibreBooking, run_librebooking
+from tests.librebooking.helpers import Api, Browser, pin
+
+OpenApi = Callable[..., Api]
+OpenBrowser = Callable[..., Browser]
+
+
+@pytest.fixture
+def config() -> LibreBookingConfig:
+    """The stand-in's settings; a test may override this fixture's result before the server starts."""
+    return LibreBookingConfig()
+
+
+@pytest.fixture
+async def server(config: LibreBookingConfig) -> AsyncIterator[RunningLibreBooking]:
+    async with run_librebooking(config) as running:
+        yield running
+
+
+@pytest.fixture
+def clock(server: RunningLibreBooking) -> SystemClock:
+    return pin(server)
+
+
+@pytest.fixture
+async def api(server: RunningLibreBooking, clock: SystemClock) -> AsyncIterator[OpenApi]:
+    opened: list[Api] = []
+
+    def open_api(language: str | None = None) -> Api:
+        opened.append(Api(server, language))
+        return opened[-1]
+
+    yield open_api
+    for item in opened:
+        await item.close()
+
+
+@pytest.fixture
+async def browser(server: RunningLibreBooking, clock: SystemClock) -> AsyncIterator[OpenBrowser]:
+    opened: list[Browser] = []
+
+    def open_browser(language: str | None = None) -> Browser:
+        opened.append(Browser(server, language))
+        return opened[-1]
+
+    yield open_browser
+    for item in opened:
+        await item.close()
