@@ -1,4 +1,4 @@
-"""Fixtures: the LibreBooking stand-in on a loopback port with its clock pinned to NOON, and clients."""
+"""Fixtures: the LibreBooking stand-in on a loopback port with its clock pinned to NOON, clients and adapters."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from booking.sites.librebooking import LibreBookingAdapter
 from booking.timebase import SystemClock
 from sim.librebooking import LibreBookingConfig, RunningLibreBooking, run_librebooking
-from tests.librebooking.helpers import Api, Browser, pin
+from tests.librebooking.helpers import Api, Browser, adapter, pin
 
 OpenApi = Callable[..., Api]
 OpenBrowser = Callable[..., Browser]
+OpenAdapter = Callable[..., LibreBookingAdapter]
 
 
 @pytest.fixture
@@ -53,5 +55,18 @@ async def browser(server: RunningLibreBooking, clock: SystemClock) -> AsyncItera
         return opened[-1]
 
     yield open_browser
+    for item in opened:
+        await item.close()
+
+
+@pytest.fixture
+async def open_adapter(server: RunningLibreBooking, clock: SystemClock) -> AsyncIterator[OpenAdapter]:
+    opened: list[LibreBookingAdapter] = []
+
+    def make(court_map: dict[int, str] | None = None, **extra: str) -> LibreBookingAdapter:
+        opened.append(adapter(server, clock, court_map, **extra))
+        return opened[-1]
+
+    yield make
     for item in opened:
         await item.close()

@@ -1,4 +1,4 @@
-"""Shared by the LibreBooking tests: a pinned clock and raw-HTTP clients for the stand-in."""
+"""Shared by the LibreBooking tests: a pinned clock, raw-HTTP clients for the stand-in, adapters on it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
+from booking.sites.base import SiteConfig
+from booking.sites.librebooking import LibreBookingAdapter
 from booking.timebase import SystemClock
 from sim.librebooking import RunningLibreBooking
 
@@ -29,6 +31,13 @@ def pin(server: RunningLibreBooking, instant: dt.datetime = NOON) -> SystemClock
     shift = instant.timestamp() - time.time()
     server.config.clock_offset_s = shift
     return SystemClock(shift)
+
+
+def adapter(
+    server: RunningLibreBooking, clock: SystemClock, court_map: dict[int, str] | None = None, **extra: str
+) -> LibreBookingAdapter:
+    config = SiteConfig(base_url=server.url, court_map=court_map, timeout_s=5.0, extra=extra)
+    return LibreBookingAdapter(config, clock)
 
 
 def iso(day: dt.date, at: dt.time) -> str:
