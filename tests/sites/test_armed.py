@@ -1,14 +1,18 @@
 """Armed requests: a platform's first request at the release pre-built on its own connection and fired by
-one write - democlub's booking form (a GET) and MRBS's booking (a form POST)."""
+one write - democlub's booking form (a GET), MRBS's booking (a form POST), LibreBooking's reservation (a
+JSON POST, or its web form)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 
 import pytest
 
+from booking.gate import FireGates
 from booking.sites.base import SiteConfig, Slot
 from booking.sites.democlub import DemoClubAdapter
 from booking.sites.errors import (
@@ -19,9 +23,14 @@ from booking.sites.errors import (
     TemporarilyUnavailable,
 )
 from booking.sites.mrbs import MrbsAdapter
+from booking.timebase import SystemClock
 from sim.club.config import ClubConfig
 from sim.club.runner import RunningClub, run_club
+from sim.librebooking import LibreBookingConfig, run_librebooking
 from sim.mrbs import MrbsConfig, RunningMrbs, run_mrbs
+from tests.librebooking.helpers import DAY as LB_DAY
+from tests.librebooking.helpers import adapter as lb_adapter
+from tests.librebooking.helpers import pin as lb_pin
 from tests.mrbs.helpers import ROOM as MRBS_ROOM
 from tests.mrbs.helpers import TODAY, pin
 from tests.mrbs.helpers import adapter as mrbs_adapter
@@ -165,3 +174,47 @@ async def test_an_armed_mrbs_post_that_finds_the_session_gone_logs_in_once(
     assert mrbs.state.logins == ["alice", "alice"] and mrbs.state.bookings() == []
     booking = await mrbs_alice.commit(await mrbs_alice.prepare(_mrbs_slot()))
     assert booking.slot == _mrbs_slot()
+
+
+# All three platforms' first requests leave in one fire
+
+
+async def test_the_armed_requests_of_all_three_platforms_leave_in_one_fire(
+    club: RunningClub, alice: DemoClubAdapter, mrbs: RunningMrbs, mrbs_alice: MrbsAdapter
+) -> None:
+    """democlub's hold (a GET), MRBS's booking (a form POST) and LibreBooking's reservation (a JSON POST
+    on its API, a form POST on its web pages) armed together, fired by one gate: each club records its
+    request within a few milliseconds of the instant, and each answer completes its booking."""
+    async with run_librebooking(LibreBookingConfig()) as libre:
+        clock = lb_pin(libre)
+        on_api, on_web = lb_adapter(libre, clock, api="on"), lb_adapter(libre, clock, api="off")
+        try:
+            await on_api.login("alice", "alice-pass")
+            await on_web.login("bob", "bob-pass")
+            slots = {
+                "democlub": _slot(club),
+                "mrbs": _mrbs_slot(),
+                "api": Slot(2, LB_DAY, clock_time(18), 60),
+                "web": Slot(3, LB_DAY, clock_time(18), 60),
+            }
+            sites = {"democlub": alice, "mrbs": mrbs_alice, "api": on_api, "web": on_web}
+            armed = {name: await site.arm(slots[name]) for name, site in sites.items()}
+            gates = FireGates(SystemClock())
+            instant = time.time() + 0.3
+            await asyncio.gather(*(gates.wait(instant, a.fire) for a in armed.values()))
+            prepared = {name: await a.prepared() for name, a in armed.items()}
+            booked = {name: await sites[name].commit(p) for name, p in prepared.items()}
+        finally:
+            await on_api.close()
+            await on_web.close()
+        real = [  # each club's arrival on real time (their clocks are set apart)
+            club.state.arrivals()[0].arrived_at - club.config.clock_offset_s,
+            mrbs.state.arrivals()[0].arrived_at - mrbs.config.clock_offset_s,
+            *(a.arrived_at - libre.config.clock_offset_s for a in libre.state.arrivals()),
+        ]
+        assert len(real) == 4 and all(t >= instant - 0.002 for t in real)
+        assert max(real) - min(real) < 0.05, real
+        assert sorted(a.via for a in libre.state.arrivals()) == ["api", "web"]
+        assert {name: b.slot for name, b in booked.items()} == slots
+        assert len(club.state.bookings()) == len(mrbs.state.bookings()) == 1
+        assert len(libre.state.bookings()) == 2
