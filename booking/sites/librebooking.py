@@ -1,10 +1,10 @@
 """The LibreBooking adapter: LibreBooking 2.8 as tennis clubs run it, a schedule ("Tennis") whose resources
 are the courts (what it does over HTTP: docs/platforms/librebooking.md).
 
-One instance is one member's conversation: its own aiohttp session, keep-alive pool and, on one of two
-paths, its own way in.
+One instance is one member's conversation: its own aiohttp session and keep-alive pool, and one of two
+ways in.
 
-- **Two paths.** LibreBooking's REST API (`Services/index.php/...`, JSON) is simpler and sturdier, but
+- **Two ways in.** LibreBooking's REST API (`Services/index.php/...`, JSON) is simpler and sturdier, but
   clubs often leave it switched off (LibreBooking's default); then its web pages and their AJAX answers
   are used. Which one is found out at login - the API's login answers "API has been configured as
   disabled" on a club without it - or forced by the setting `api` (auto | on | off). A club that
@@ -30,7 +30,7 @@ paths, its own way in.
 
 Settings (`SiteConfig.extra`): api (auto | on | off: LIBREBOOKING_API), schedule (id or name:
 LIBREBOOKING_SCHEDULE; default the site's default schedule), timezone (the club's; default
-Europe/London), window_days (the web path's notice, in days), language (sent as LibreBooking's `language`
+Europe/London), window_days (the notice on the web pages, in days), language (sent as LibreBooking's `language`
 cookie, e.g. de_de), max_slots (default: from the courts' maximum length, else 2), max_per_day (none).
 """
 
@@ -66,6 +66,7 @@ from booking.sites.base import (
     SiteConfig,
     Slot,
 )
+from booking.sites.court_map import mapped_court
 from booking.sites.errors import (
     InvalidRequest,
     LoginRequired,
@@ -102,7 +103,9 @@ _LOGGED_OUT_AT_COMMIT = (
 )
 
 
-class Path(StrEnum):
+class Way(StrEnum):
+    """The way into the club's LibreBooking: its REST API, or its web pages."""
+
     API = "api"
     WEB = "web"
 
@@ -158,7 +161,7 @@ class _Site:
 
 @dataclass(frozen=True)
 class _Request:
-    """The one request that books, as the path in use sends it: a JSON body (API) or a form (web)."""
+    """The one request that books, as the way in use sends it: a JSON body (API) or a form (web)."""
 
     url: URL
     headers: dict[str, str]
@@ -168,12 +171,12 @@ class _Request:
 
 @dataclass(frozen=True)
 class _Booking:
-    """What prepare() stored: the reservation to make, and the path it was made for."""
+    """What prepare() stored: the reservation to make, and the way in it was made for."""
 
     resource_id: int
     start: int  # Unix seconds
     end: int
-    path: Path
+    way: Way
 
 
 class LibreBookingAdapter(HttpMemberAdapter):
@@ -183,7 +186,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         super().__init__(config, clock)
         self._settings = LibreBookingSettings.from_extra(config.extra)
         self._base = URL(config.base_url.rstrip("/") + "/")
-        self._path: Path | None = None  # decided at login
+        self._way: Way | None = None  # decided at login
         self._token: str | None = None  # the API's session token
         self._user_id: int | None = None  # the member's own, as the club numbers them
         self._site: _Site | None = None
@@ -211,8 +214,9 @@ class LibreBookingAdapter(HttpMemberAdapter):
                     Court(n, str(rid), name) for n, (rid, name) in enumerate(site.courts, start=1)
                 ]
             else:
+                listed = [(str(rid), name) for rid, name in site.courts]
                 self._courts = [
-                    _court(number, wanted, site.courts)
+                    mapped_court(number, wanted, listed)
                     for number, wanted in sorted(self._config.court_map.items())
                 ]
         return list(self._courts)
@@ -229,10 +233,10 @@ class LibreBookingAdapter(HttpMemberAdapter):
     async def prepare(self, slot: Slot, partner: str | None = None) -> Prepared:
         """The reservation to make (LibreBooking books in one request: nothing is sent here)."""
         self._require_login()
-        assert self._path is not None
+        assert self._way is not None
         resource_id = await self._resource_id(slot.court)
         start = int(to_utc(datetime.combine(slot.day, slot.start), self._settings.timezone).timestamp())
-        booking = _Booking(resource_id, start, start + slot.duration_min * 60, self._path)
+        booking = _Booking(resource_id, start, start + slot.duration_min * 60, self._way)
         return Prepared(slot, {"booking": booking})
 
     async def arm(self, slot: Slot, partner: str | None = None) -> ArmedPrepare:
@@ -255,7 +259,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         booking = _booked(prepared.data)
         logins = self._require_login()
         reply = sent_reply(prepared)
-        path = booking.path if reply is not None else self._path
+        way = booking.way if reply is not None else self._way
         try:
             if reply is None:
                 sending = self._booking_request(booking)
@@ -268,7 +272,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
                     data=sending.form,
                     allow_redirects=False,
                 )
-            reference = self._reference(reply, path)
+            reference = self._reference(reply, way)
         except SessionExpired:
             await self._relogin(logins)
             raise SessionExpired(_LOGGED_OUT_AT_COMMIT) from None
@@ -303,7 +307,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
             raise InvalidRequest(f"{reference!r} is not a booking reference of this club.")
         await self._either("cancellation", lambda: self._api_cancel(ref), lambda: self._web_cancel(ref))
 
-    # -- logging in, and which path --------------------------------------------------------------------
+    # -- logging in, and which way in -------------------------------------------------------------------
 
     async def _login(self) -> None:
         """The API's login where the club has its API on (or `api` says so), else the web's."""
@@ -331,7 +335,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         if reply.status == 404 or api.is_disabled(reply.text):
             raise api.ApiDisabled("The club's site has no API switched on.")
         session = self._parse(reply, api.parse_authentication)
-        self._token, self._user_id, self._path = session.token, session.user_id, Path.API
+        self._token, self._user_id, self._way = session.token, session.user_id, Way.API
         self._logins += 1
 
     async def _web_login(self) -> None:
@@ -348,7 +352,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
             raise PageNotUnderstood(
                 "login", "the club's pages do not show you logged in after logging in"
             ) from None
-        self._csrf, self._user_id, self._path = member.csrf_token, member.user_id, Path.WEB
+        self._csrf, self._user_id, self._way = member.csrf_token, member.user_id, Way.WEB
         self._token = None
         self._logins += 1
 
@@ -357,19 +361,19 @@ class LibreBookingAdapter(HttpMemberAdapter):
         if self._settings.api == "on":
             raise InvalidRequest(_API_SWITCHED_OFF)
         async with self._login_lock:
-            if self._path is not Path.WEB:
+            if self._way is not Way.WEB:
                 log.warning("the club's LibreBooking API was switched off; using its web pages")
                 await self._web_login()
 
     async def _either(
         self, page: str, via_api: Callable[[], Awaitable[T]], via_web: Callable[[], Awaitable[T]]
     ) -> T:
-        """A member call on the path in use; an API found switched off moves to the web pages."""
-        if self._path is Path.WEB:
+        """A member call on the way in use; an API found switched off moves to the web pages."""
+        if self._way is Way.WEB:
             return await self._member(page, via_web)
         try:
             # A session renewed in between may have found the API off and logged in on the web instead.
-            return await self._member(page, lambda: via_web() if self._path is Path.WEB else via_api())
+            return await self._member(page, lambda: via_web() if self._way is Way.WEB else via_api())
         except api.ApiDisabled:
             await self._use_web()
             return await self._member(page, via_web)
@@ -467,7 +471,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         if not slots:
             raise PageNotUnderstood("schedule", "the schedule has no slots that can be booked")
         lengths = {end - start for start, end in slots}
-        if len(lengths) != 1 or lengths.pop() % 60:
+        if len(lengths) != 1 or any(length % 60 for length in lengths):
             raise InvalidRequest(
                 "courtbot books schedules whose slots are all one length; this one's are not."
             )
@@ -523,7 +527,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
 
     async def _web_day(self, site: _Site, day: date) -> tuple[list[_Cell], list[_Held]]:
         page = await self._schedule_page(day, str(site.schedule_id))
-        listed = await self._web_reservations(site, day, day, "day")
+        listed = await self._web_reservations(site, day, day + timedelta(days=1), "day")
         cells = [(c.resource_id, c.start, c.end, c.kind) for c in page.cells]
         return cells, [(item.resource_id, item.start, item.end, item.mine) for item in listed]
 
@@ -584,6 +588,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
     async def _web_reservations(
         self, site: _Site, first: date, last: date, page: str, *, owner: bool = False
     ) -> list[pages.WebListed]:
+        """The bookings touching `first`'s midnight to `last`'s, as the schedule page's script asks."""
         form = {
             "beginDate": first.isoformat(),
             "endDate": last.isoformat(),
@@ -597,8 +602,8 @@ class LibreBookingAdapter(HttpMemberAdapter):
     # -- booking -------------------------------------------------------------------------------------
 
     def _booking_request(self, booking: _Booking) -> _Request:
-        """The one request that books, for the path in use: never naming any member but this one."""
-        if self._path is Path.API:
+        """The one request that books, for the way in use: never naming any member but this one."""
+        if self._way is Way.API:
             body = {
                 "resourceId": booking.resource_id,
                 "startDateTime": self._iso(booking.start),
@@ -621,10 +626,10 @@ class LibreBookingAdapter(HttpMemberAdapter):
         }
         return _Request(self._base / "ajax/reservation_save.php", {}, None, form)
 
-    def _reference(self, reply: Reply, path: Path | None) -> str:
+    def _reference(self, reply: Reply, way: Way | None) -> str:
         """The booking's reference from the club's answer, or the typed error its answer means."""
         page = "booking"
-        if path is Path.API:
+        if way is Way.API:
             self._check_api(reply)
             if reply.status == 201:
                 return self._parse(reply, api.parse_created)
@@ -642,7 +647,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         booking stands either way: a failed read says no."""
         day = self._local(booking.start).date()
         try:
-            if self._path is Path.API:
+            if self._way is Way.API:
                 params = {
                     "resourceId": str(booking.resource_id),
                     "startDateTime": day.isoformat(),
@@ -654,7 +659,9 @@ class LibreBookingAdapter(HttpMemberAdapter):
                 ]
             else:
                 site = await self._site_info()
-                listed = await self._web_reservations(site, day, day, "booking confirmation")
+                listed = await self._web_reservations(
+                    site, day, day + timedelta(days=1), "booking confirmation"
+                )
                 others = [(i.reference, i.resource_id, i.start, i.end) for i in listed]
         except SiteError as error:
             log.info("booking %s made; whether it is held twice is unknown (%s)", reference, error)
@@ -766,7 +773,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         return self._today() + timedelta(days=1)
 
 
-#: a slot as a path reports it: (resource id, start, end, "free" | "closed" | "past")
+#: a slot as either way in reports it: (resource id, start, end, "free" | "closed" | "past")
 _Cell = tuple[int, int, int, str]
 #: a booking holding a resource: (resource id, start, end, the member's own)
 _Held = tuple[int, int, int, bool]
@@ -778,17 +785,6 @@ def _booked(data: Mapping[str, Any]) -> _Booking:
     if not isinstance(booking, _Booking):
         raise InvalidRequest("This booking was not prepared for this club; prepare it again.")
     return booking
-
-
-def _court(number: int, wanted: str, courts: Iterable[tuple[int, str]]) -> Court:
-    """Our court `number` as COURT_MAP names it: a LibreBooking resource id, or its name."""
-    text = wanted.strip()
-    listed = list(courts)
-    for rid, name in listed:
-        if text == str(rid) or text.casefold() == name.casefold():
-            return Court(number, str(rid), name)
-    names = ", ".join(f"{name} ({rid})" for rid, name in listed)
-    raise InvalidRequest(f"COURT_MAP {number}={wanted} names no court of the club's (it has {names}).")
 
 
 def _count(extra: Mapping[str, str], key: str, *, minimum: int) -> int | None:

@@ -57,6 +57,7 @@ from booking.sites.base import (
     SiteConfig,
     Slot,
 )
+from booking.sites.court_map import mapped_court
 from booking.sites.errors import InvalidRequest, LoginRequired, PageNotUnderstood, SessionExpired
 from booking.sites.http import Reply, date_probe, fetch
 from booking.sites.member import HttpMemberAdapter
@@ -183,8 +184,10 @@ class MrbsAdapter(HttpMemberAdapter):
             if self._config.court_map is None:
                 self._courts = [Court(n, str(r.id), r.name) for n, r in enumerate(rooms, start=1)]
             else:
+                listed = [(str(r.id), r.name) for r in rooms]
                 self._courts = [
-                    _court(number, wanted, rooms) for number, wanted in sorted(self._config.court_map.items())
+                    mapped_court(number, wanted, listed)
+                    for number, wanted in sorted(self._config.court_map.items())
                 ]
         return list(self._courts)
 
@@ -519,16 +522,6 @@ class MrbsAdapter(HttpMemberAdapter):
             headers=self._headers,
             allow_redirects=False,
         )
-
-
-def _court(number: int, wanted: str, rooms: Sequence[pages.Room]) -> Court:
-    """Our court `number` as COURT_MAP names it: an MRBS room id, or a room name."""
-    text = wanted.strip()
-    for room in rooms:
-        if text == str(room.id) or text.casefold() == room.name.casefold():
-            return Court(number, str(room.id), room.name)
-    listed = ", ".join(f"{r.name} ({r.id})" for r in rooms)
-    raise InvalidRequest(f"COURT_MAP {number}={wanted} names no court of the club's (it has {listed}).")
 
 
 def _check_on_grid(slot: Slot, rules: ClubRules) -> None:

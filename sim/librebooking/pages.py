@@ -95,7 +95,7 @@ def schedule_page(
         f"{_csrf(session)}\n</form>\n"
         f'<form id="fetchReservationsForm">\n'
         f'<input type="hidden" name="beginDate" value="{days[0].isoformat()}"/>\n'
-        f'<input type="hidden" name="endDate" value="{days[-1].isoformat()}"/>\n'
+        f'<input type="hidden" name="endDate" value="{(days[-1] + dt.timedelta(days=1)).isoformat()}"/>\n'
         f'<input type="hidden" name="scheduleId" value="{schedule_id}"/>\n{_csrf(session)}\n</form>'
     )
     return _page(lang, body, username)

@@ -105,7 +105,8 @@ async def get_schedule(request: web.Request) -> web.StreamResponse:
 
 
 async def post_schedule(request: web.Request) -> web.StreamResponse:
-    """schedule.php?dr=reservations: the bookings the page's script draws, as JSON (CSRF not checked)."""
+    """schedule.php?dr=reservations: the bookings the page's script draws, as JSON (CSRF not checked): those
+    touching beginDate's midnight to endDate's (the page sends the day after the last it shows)."""
     await _read_form(request)
     state = state_of(request)
     session = session_of(request)
@@ -120,7 +121,7 @@ async def post_schedule(request: web.Request) -> web.StreamResponse:
         return web.json_response([])
     schedule_id = _int(_field(request, "scheduleId"))
     owner = _int(_field(request, "userId"))
-    begin, end = state.instant(first, dt.time()), state.instant(last + dt.timedelta(days=1), dt.time())
+    begin, end = state.instant(first, dt.time()), state.instant(last, dt.time())  # from midnight to midnight
     lang = common.language(request)
     items = []
     for r in state.between(begin, end):

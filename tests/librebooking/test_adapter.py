@@ -50,11 +50,11 @@ async def book(
 
 
 async def test_the_path_is_found_out_at_login(server: RunningLibreBooking, open_adapter: OpenAdapter) -> None:
-    assert (await logged_in(open_adapter))._path == "api"
+    assert (await logged_in(open_adapter))._way == "api"
     server.config.api_enabled = False
-    assert (await logged_in(open_adapter))._path == "web"
+    assert (await logged_in(open_adapter))._way == "web"
     server.config.api_enabled = True
-    assert (await logged_in(open_adapter, api="off"))._path == "web", "forced to the web pages"
+    assert (await logged_in(open_adapter, api="off"))._way == "web", "forced to the web pages"
     assert server.state.logins == ["alice", "alice", "alice"]
 
 
@@ -321,7 +321,7 @@ async def test_an_api_switched_off_mid_life_moves_reads_to_the_web_pages(
     await site.courts()
     server.config.api_enabled = False
     assert (await site.availability(DAY)).state(2, T18) is CellState.FREE, "read from the web pages"
-    assert site._path == "web" and server.state.logins == ["alice", "alice"], "one login on the web"
+    assert site._way == "web" and server.state.logins == ["alice", "alice"], "one login on the web"
     await book(site, 2, DAY, T18)
     assert [a.via for a in server.state.arrivals()] == ["web"]
 
@@ -334,7 +334,7 @@ async def test_a_booking_the_switched_off_api_turned_away_is_prepared_again_for_
     server.config.api_enabled = False
     with pytest.raises(SessionExpired, match="switched its booking API off"):
         await site.commit(prepared)
-    assert site._path == "web" and server.state.bookings() == []
+    assert site._way == "web" and server.state.bookings() == []
     assert [a.outcome for a in server.state.arrivals()] == [], "LibreBooking stopped it before anything"
     assert (await book(site, 2, DAY, T18)).slot.court == 2
     assert [(a.via, a.outcome) for a in server.state.arrivals()] == [("web", "booked")]

@@ -450,7 +450,11 @@ async def test_the_schedule_page_shows_slots_not_bookings(
     assert "pasttime" in past["class"]
     _, body, _ = await page.post(
         "schedule.php",
-        {"beginDate": DAY.isoformat(), "endDate": DAY.isoformat(), "scheduleId": "1"},
+        {
+            "beginDate": DAY.isoformat(),
+            "endDate": (DAY + dt.timedelta(days=1)).isoformat(),
+            "scheduleId": "1",
+        },
         params={"dr": "reservations"},
         token=False,
     )
