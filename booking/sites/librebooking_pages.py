@@ -16,10 +16,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
+from booking.sites import markup
 from booking.sites.errors import LoginFailed, PageNotUnderstood, SessionExpired
 
-_END = re.compile(r"</html\s*>\Z", re.IGNORECASE)
-_INT = re.compile(r"[0-9]{1,12}")
 #: a reference number in its sentence ("Your reference number is 6b0d0d59ca64f343282205"): a word of
 #: letters and digits with at least one digit
 _REFERENCE = re.compile(r"(?<![0-9A-Za-z])(?=[A-Za-z]*[0-9])[0-9A-Za-z]{10,40}(?![0-9A-Za-z])")
@@ -77,10 +76,10 @@ class SaveReply:
 def parse_login_reply(html: str) -> None:
     """A 200 answer to the login POST (success is a redirect): the form with its error is LoginFailed."""
     page = "login"
-    soup = _soup(html, page)
+    soup = markup.soup(html, page, whole=False)
     if isinstance(soup.find(id="loginError"), Tag):
         raise LoginFailed("The club did not accept that username and password.")
-    if _login_form(soup) is not None:
+    if markup.login_form(soup) is not None:
         raise PageNotUnderstood(page, "the club showed its login form again without saying why")
     raise PageNotUnderstood(
         page, "the club answered the login with a page that is neither a welcome nor the form"
@@ -90,20 +89,20 @@ def parse_login_reply(html: str) -> None:
 def parse_member_form(html: str) -> MemberForm:
     """reservation.php: the member's own id (input#userId) and the session's token."""
     page = "booking form"
-    soup = _whole(html, page)
-    if _login_form(soup) is not None:
+    soup = markup.soup(html, page)
+    if markup.login_form(soup) is not None:
         raise SessionExpired("Your club session has expired; logging in again fixes it.")
     field = soup.find("input", id="userId")
     if not isinstance(field, Tag):
         raise PageNotUnderstood(page, "the page does not name the member (no input#userId)")
-    return MemberForm(_csrf(soup, page), _int(_attr(field, "value", page), page))
+    return MemberForm(_csrf(soup, page), markup.whole_number(markup.attr(field, "value", page), page))
 
 
 def parse_schedule(html: str) -> SchedulePage:
     """schedule.php: its schedule, the courts (rows) and every slot cell of the week shown."""
     page = "schedule"
-    soup = _whole(html, page)
-    if _login_form(soup) is not None:
+    soup = markup.soup(html, page)
+    if markup.login_form(soup) is not None:
         raise SessionExpired("Your club session has expired; logging in again fixes it.")
     shown = soup.find("input", id="scheduleId")
     if not isinstance(shown, Tag):
@@ -112,11 +111,11 @@ def parse_schedule(html: str) -> SchedulePage:
     cells: list[Cell] = []
     day_starts: list[int] = []
     for table in soup.find_all("table", class_="reservations"):
-        day_starts.append(_int(_attr(table, "data-min", page), page))
+        day_starts.append(markup.whole_number(markup.attr(table, "data-min", page), page))
         for row in table.find_all("tr", class_="slots"):
-            resource_id = _int(_attr(row, "data-resourceid", page), page)
+            resource_id = markup.whole_number(markup.attr(row, "data-resourceid", page), page)
             name_cell = row.find("td", class_="resourcename")
-            name = _words(name_cell) if isinstance(name_cell, Tag) else ""
+            name = markup.words(name_cell) if isinstance(name_cell, Tag) else ""
             if not name:
                 raise PageNotUnderstood(page, f"court {resource_id} has no name")
             if courts.setdefault(resource_id, name) != name:
@@ -126,7 +125,7 @@ def parse_schedule(html: str) -> SchedulePage:
     if not courts:
         raise PageNotUnderstood(page, "the schedule shows no courts")
     return SchedulePage(
-        schedule_id=_int(_attr(shown, "value", page), page),
+        schedule_id=markup.whole_number(markup.attr(shown, "value", page), page),
         schedules=_schedules(soup, page),
         courts=tuple(courts.items()),
         day_starts=tuple(day_starts),
@@ -175,12 +174,12 @@ def parse_save_reply(html: str) -> SaveReply:
     div#reservation-failed with the reasons. Its critical-error fragment is not understood: whether
     anything was stored is then for the club's records to say."""
     page = "booking"
-    soup = _soup(html, page)
+    soup = markup.soup(html, page, whole=False)
     created = soup.find("div", id="reservation-created")
     if isinstance(created, Tag):
         _whole_fragment(created, "btnSaveSuccessful", page)
         holder = created.find("div", id="reference-number")
-        found = _REFERENCE.findall(_words(holder)) if isinstance(holder, Tag) else []
+        found = _REFERENCE.findall(markup.words(holder)) if isinstance(holder, Tag) else []
         if len(found) != 1:
             raise PageNotUnderstood(page, "the club said it booked but showed no reference number")
         return SaveReply(found[0], ())
@@ -195,7 +194,7 @@ def parse_delete_reply(html: str) -> tuple[str, ...]:
     """ajax/reservation_delete.php's fragment: () when the booking was removed (div#deleted-message), else
     LibreBooking's words for why not (its failure or critical-error message)."""
     page = "cancellation"
-    soup = _soup(html, page)
+    soup = markup.soup(html, page, whole=False)
     if isinstance(soup.find("div", id="deleted-message"), Tag):
         _whole_fragment(soup, "btnSaveSuccessful", page)
         return ()
@@ -203,8 +202,8 @@ def parse_delete_reply(html: str) -> tuple[str, ...]:
     if isinstance(block, Tag):
         return _errors(block, page)
     message = soup.find("div", id="failed-message")
-    if isinstance(message, Tag) and _words(message):
-        return (_words(message),)
+    if isinstance(message, Tag) and markup.words(message):
+        return (markup.words(message),)
     raise PageNotUnderstood(page, "the club answered the cancellation with neither a removal nor a reason")
 
 
@@ -216,9 +215,12 @@ def _cell(td: Tag, resource_id: int, page: str) -> Cell:
     kinds = {_KINDS[c] for c in classes if c in _KINDS}
     if len(kinds) != 1:
         raise PageNotUnderstood(page, f"a slot of court {resource_id} is neither free, closed nor past")
-    if _int(_attr(td, "data-resourceid", page), page) != resource_id:
+    if markup.whole_number(markup.attr(td, "data-resourceid", page), page) != resource_id:
         raise PageNotUnderstood(page, f"a slot in the row of court {resource_id} names another court")
-    start, end = _int(_attr(td, "data-min", page), page), _int(_attr(td, "data-max", page), page)
+    start, end = (
+        markup.whole_number(markup.attr(td, "data-min", page), page),
+        markup.whole_number(markup.attr(td, "data-max", page), page),
+    )
     if end <= start:
         raise PageNotUnderstood(page, f"a slot of court {resource_id} ends before it starts")
     return Cell(resource_id, start, end, kinds.pop())
@@ -228,13 +230,16 @@ def _schedules(soup: BeautifulSoup, page: str) -> dict[int, str] | None:
     select = soup.find("select", id="schedules")
     if not isinstance(select, Tag):
         return None
-    return {_int(_attr(o, "value", page), page): _words(o) for o in select.find_all("option")} or None
+    return {
+        markup.whole_number(markup.attr(o, "value", page), page): markup.words(o)
+        for o in select.find_all("option")
+    } or None
 
 
 def _errors(block: object, page: str) -> tuple[str, ...]:
     """Each reason of an error block (`div.error > div`), its lines (`<br />`) joined by spaces."""
     reasons = (
-        tuple(_words(div) for div in block.find_all("div", recursive=False) if _words(div))
+        tuple(markup.words(div) for div in block.find_all("div", recursive=False) if markup.words(div))
         if isinstance(block, Tag)
         else ()
     )
@@ -247,12 +252,6 @@ def _whole_fragment(holder: Tag, button: str, page: str) -> None:
     """A fragment ends with its button: without it the answer was cut short (a reference could be too)."""
     if not isinstance(holder.find(id=button), Tag):
         raise PageNotUnderstood(page, "the club's answer is incomplete")
-
-
-def _login_form(soup: BeautifulSoup) -> Tag | None:
-    field = soup.find("input", attrs={"name": "password", "type": "password"})
-    form = field.find_parent("form") if isinstance(field, Tag) else None
-    return form if isinstance(form, Tag) else None
 
 
 def _csrf(soup: BeautifulSoup, page: str) -> str:
@@ -277,37 +276,4 @@ def _flag(raw: dict[str, Any], name: str, page: str) -> bool:
 
 def _number(value: object, page: str) -> int:
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
-    return _int(text, page)
-
-
-def _soup(html: str, page: str) -> BeautifulSoup:
-    if not html.strip():
-        raise PageNotUnderstood(page, "the page was empty")
-    try:
-        return BeautifulSoup(html, "html.parser")
-    except Exception as exc:  # html.parser rejects some malformed markup outright
-        raise PageNotUnderstood(page, "the markup could not be parsed") from exc
-
-
-def _whole(html: str, page: str) -> BeautifulSoup:
-    """A whole page: it must end with </html>, or html.parser would read a cut-off page as a shorter one."""
-    if not _END.search(html.rstrip()[-16:]):
-        raise PageNotUnderstood(page, "the page is incomplete (it does not end with </html>)")
-    return _soup(html, page)
-
-
-def _attr(tag: Tag, name: str, page: str) -> str:
-    value = tag.get(name)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    raise PageNotUnderstood(page, f"a <{tag.name}> lacks {name}")
-
-
-def _int(value: str, page: str) -> int:
-    if not _INT.fullmatch(value.strip()):
-        raise PageNotUnderstood(page, f"{value[:20]!r} is not a whole number")
-    return int(value)
-
-
-def _words(tag: Tag) -> str:
-    return " ".join(tag.get_text(" ", strip=True).split())
+    return markup.whole_number(text, page)
