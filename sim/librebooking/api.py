@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sim import proxy
 from sim.librebooking import common
 from sim.librebooking.common import NOW, state_of
 from sim.librebooking.state import ApiSession, LibreBookingState, Refusal, Reservation
@@ -355,7 +356,7 @@ async def _create(request: web.Request, session: ApiSession | None, _: tuple[str
     if isinstance(outcome, Refusal):
         return _failed([state.explain(outcome, common.language(request))])
     if common.stored_then_fail(state):
-        return common.proxy_page(500)
+        return proxy.page(500)
     return _json(
         {
             "referenceNumber": outcome.reference,

@@ -14,6 +14,7 @@ from email.utils import formatdate
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from sim import proxy
 from sim.librebooking import api, common
 from sim.librebooking import web as pages_web
 from sim.librebooking.common import NOW, PREFIX, STATE, state_of
@@ -48,24 +49,16 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path.startswith(SIM_PREFIX):
         return await handler(request)
     config = state.config
-    rng = state.rng
-    failure = (
-        rng.choice(tuple(common.PROXY_PAGES))
-        if config.error_rate and rng.random() < config.error_rate
-        else None
-    )
-    delay_ms = config.latency_ms + (
-        rng.uniform(-config.jitter_ms, config.jitter_ms) if config.jitter_ms else 0.0
-    )
+    failure, delay_s = proxy.decide(state.rng, config.error_rate, config.latency_ms, config.jitter_ms)
     try:
         if failure is None:
             return await handler(request)
         if request.method == "POST" and request.path in _BOOKING_PATHS:
             via = "web" if request.path == pages_web.SAVE_PATH else "api"
             common.record(request, None, None, None, None, f"http-{failure}", via)
-        return common.proxy_page(failure)
+        return proxy.page(failure)
     finally:
-        await asyncio.sleep(max(delay_ms, 0.0) / 1000)
+        await asyncio.sleep(delay_s)
 
 
 _BOOKING_PATHS = (pages_web.SAVE_PATH, api.PATH + "/Reservations", api.PATH + "/Reservations/")

@@ -14,7 +14,6 @@ STATE = web.AppKey("state", LibreBookingState)
 NOW = web.RequestKey("now", float)  # server-clock arrival instant
 #: where LibreBooking's Web/ folder is served: the URL a club gives its members ends here
 PREFIX = "/Web"
-PROXY_PAGES = {500: "500 Internal Server Error", 502: "502 Bad Gateway", 503: "503 Service Unavailable"}
 
 
 def state_of(request: web.Request) -> LibreBookingState:
@@ -31,15 +30,6 @@ def language(request: web.Request, *, login_page: bool = False) -> str:
 
 def html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
-
-
-def proxy_page(status: int) -> web.Response:
-    title = PROXY_PAGES[status]
-    body = (
-        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
-        f"<center><h1>{title}</h1></center>\r\n</body>\r\n</html>\r\n"
-    )
-    return html(body, status)
 
 
 def local_instant(state: LibreBookingState, day: str | None, at: str | None) -> int | None:

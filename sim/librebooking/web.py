@@ -15,6 +15,7 @@ from urllib.parse import quote
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from sim import proxy
 from sim.librebooking import common, pages, texts
 from sim.librebooking.common import NOW, PREFIX, state_of
 from sim.librebooking.state import SESSION_COOKIE, Refusal, WebSession
@@ -191,7 +192,7 @@ async def post_save(request: web.Request) -> web.StreamResponse:
     if isinstance(outcome, Refusal):
         return common.html(pages.failed_fragment(lang, [state.explain(outcome, lang)]))
     if common.stored_then_fail(state):
-        return common.proxy_page(500)
+        return proxy.page(500)
     resource = state.config.resources[outcome.resource_id].name
     day = texts.general_date(lang, state.local(outcome.start))
     return common.html(pages.created_fragment(lang, outcome.reference, day, resource))
