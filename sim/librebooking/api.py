@@ -49,6 +49,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     """Every URL under Services/index.php: the API switch, Slim's routing, then WebServiceSecurity."""
     state = state_of(request)
     if not state.config.api_enabled:
+        if is_booking(request):
+            common.record(request, None, None, None, None, "disabled", "api")
         return common.html(DISABLED)
     tail = request.match_info["tail"]
     for route in _ROUTES:
@@ -61,12 +63,17 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
                 request.headers.get(SESSION_TOKEN), request.headers.get(USER_ID), request[NOW]
             )
             if session is None:
-                if route.method == "POST" and route.handler is _create:
+                if is_booking(request):
                     common.record(request, None, None, None, None, "session-expired", "api")
                 login = request.url.with_path(f"{PATH}/Authentication/Authenticate").with_query(None)
                 return common.html(UNAUTHORIZED + str(login), status=401)
         return await route.handler(request, session, match.groups())
     return common.html("<html><body><h1>404 Page Not Found</h1></body></html>", status=404)
+
+
+def is_booking(request: web.Request) -> bool:
+    """POST Reservations/: the request that books, which the arrival log records."""
+    return request.method == "POST" and request.path.rstrip("/") == PATH + "/Reservations"
 
 
 # Authentication

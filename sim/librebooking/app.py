@@ -53,15 +53,12 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         if failure is None:
             return await handler(request)
-        if request.method == "POST" and request.path in _BOOKING_PATHS:
-            via = "web" if request.path == pages_web.SAVE_PATH else "api"
-            common.record(request, None, None, None, None, f"http-{failure}", via)
+        web_booking = request.method == "POST" and request.path == pages_web.SAVE_PATH
+        if web_booking or api.is_booking(request):
+            common.record(request, None, None, None, None, f"http-{failure}", "web" if web_booking else "api")
         return proxy.page(failure)
     finally:
         await asyncio.sleep(delay_s)
-
-
-_BOOKING_PATHS = (pages_web.SAVE_PATH, api.PATH + "/Reservations", api.PATH + "/Reservations/")
 
 
 async def _finish_headers(request: web.Request, response: web.StreamResponse) -> None:

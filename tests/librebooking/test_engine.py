@@ -243,7 +243,7 @@ async def test_an_api_switched_off_before_the_release_is_booked_through_the_web_
         done = await world.finished(request.id)
         assert done.status is RequestStatus.BOOKED, done.reason
         arrivals = world.server.state.arrivals()
-        assert [(a.via, a.outcome) for a in arrivals] == [("web", "booked")]
+        assert [(a.via, a.outcome) for a in arrivals] == [("api", "disabled"), ("web", "booked")]
         attempts = [a.outcome for a in await world.storage.attempts.for_request(request.id)]
         assert attempts == [AttemptOutcome.SESSION_EXPIRED, AttemptOutcome.BOOKED]
         assert len(world.server.state.logins) == logins + 1, "then one login, on the web pages"
