@@ -381,3 +381,17 @@ async def test_an_armed_refusal_is_the_commit_s_typed_error(
     with pytest.raises(SessionExpired):
         await site.commit(await armed.prepared())
     assert server.state.logins == ["alice", "alice"]
+
+
+@PATHS
+async def test_the_language_setting_is_sent_as_libre_booking_s_cookie(
+    server: RunningLibreBooking, open_adapter: OpenAdapter, path: str
+) -> None:
+    site = await logged_in(open_adapter, api=path, language="de_de")
+    server.state.book("alice", RESOURCE[1], DAY, "09:00")
+    armed = await site.arm(Slot(2, DAY, T18, 60))  # the armed request carries the cookie too
+    armed.fire()
+    with pytest.raises(LimitReached, match="Reservierungen pro Tag"):
+        await site.commit(await armed.prepared())
+    with pytest.raises(LimitReached, match="Reservierungen pro Tag"):
+        await book(site, 3, DAY, T18)
