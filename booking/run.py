@@ -270,18 +270,20 @@ class RequestRun:
         if found is not None:
             return found
         await self._no_unclear_overlap()
+        candidates = self._candidates()
+        prepared: Prepared | None = None
+        pending: Attempt | None = None
+        armed: ArmedPrepare | None = None
+        fire_at: float | None = None
+        if sample is not None and self._server_now() < release_s:
+            fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
+            candidates = await self._planned(candidates, release_s, fire_at)
         # One member's attempts never overlap, even across requests: on a site that does not lock (MRBS,
         # LibreBooking), two of them in flight could both land and beat the club's own per-day limit. An
         # armed request is an attempt the gate fires (on those sites, the booking itself), so the lock is
-        # held from before arming: another request of the member's waits, and sends after this one ends.
+        # held from before arming: another request of the member's due now waits, and sends after this one.
         async with self._member_lock:
-            candidates = self._candidates()
-            prepared: Prepared | None = None
-            pending: Attempt | None = None
-            armed: ArmedPrepare | None = None
-            if sample is not None and self._server_now() < release_s:
-                fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
-                candidates = await self._planned(candidates, release_s, fire_at)
+            if fire_at is not None and self._server_now() < release_s:
                 if self._first_is_ours() and self._claim(candidates[0]):
                     if self._rules.hold_before_open:
                         prepared = await self._prepare_early(adapter, candidates[0])
