@@ -3,7 +3,9 @@
 All arithmetic happens on wall-clock times in the club's zone, then converts to UTC, so "7 days
 before at 07:00" stays 07:00 on both sides of a DST change. A rolling window follows MRBS's arithmetic
 (docs/platforms/mrbs.md): the window is taken off the wall-clock reading of the slot's edge instant, and
-the slot opens at the first instant the club's clocks reach that reading.
+the slot opens at the first instant the club's clocks reach that reading. LibreBooking instead counts its
+notice in elapsed seconds back from the slot's end (docs/platforms/librebooking.md): in the week that
+spans a clock change its opening moves an hour on the wall clock.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ class WindowKind(StrEnum):
     ROLLING_START = "rolling-start"
     #: rolling window of N days measured to the slot's end (MRBS's default)
     ROLLING_END = "rolling-end"
+    #: rolling window of N days (and `seconds`) of elapsed time before the slot's end (LibreBooking's
+    #: maximum notice): 7 days are 604 800 s even across a clock change
+    ROLLING_END_ELAPSED = "rolling-end-elapsed"
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,18 @@ class ReleaseRule:
     kind: WindowKind
     days: int
     opens_at: time | None = None  # only for TIME_OF_DAY
+    #: only for ROLLING_END_ELAPSED: the window's part beyond whole days (a notice of "7d12h0m")
+    seconds: int = 0
 
     def __post_init__(self) -> None:
         if self.days < 0:
             raise ValueError("window days must not be negative")
         if self.kind is WindowKind.TIME_OF_DAY and self.opens_at is None:
             raise ValueError("a time-of-day window needs its opening time")
+        if not 0 <= self.seconds < 86400:
+            raise ValueError("a window's seconds beyond its days must be under a day")
+        if self.seconds and self.kind is not WindowKind.ROLLING_END_ELAPSED:
+            raise ValueError("only an elapsed-time window has seconds beyond its days")
 
     def release_instant(self, day: date, start: time, duration_min: int, tz: ZoneInfo) -> datetime:
         """The UTC instant at which a booking of `day` `start` for `duration_min` minutes opens."""
@@ -41,8 +52,10 @@ class ReleaseRule:
             assert self.opens_at is not None
             return to_utc(datetime.combine(day - timedelta(days=self.days), self.opens_at), tz)
         anchor = datetime.combine(day, start)
-        if self.kind is WindowKind.ROLLING_END:
+        if self.kind in (WindowKind.ROLLING_END, WindowKind.ROLLING_END_ELAPSED):
             anchor += timedelta(minutes=duration_min)
+        if self.kind is WindowKind.ROLLING_END_ELAPSED:
+            return to_utc(anchor, tz) - timedelta(days=self.days, seconds=self.seconds)
         # An edge in the skipped hour is the instant the clocks jump, which they read as an hour later.
         edge = to_utc(anchor, tz).astimezone(tz).replace(tzinfo=None)
         return first_reading(edge - timedelta(days=self.days), tz)
@@ -51,6 +64,10 @@ class ReleaseRule:
         if self.kind is WindowKind.TIME_OF_DAY:
             assert self.opens_at is not None
             return f"{self.days} days ahead at {self.opens_at.strftime('%H:%M')}"
+        if self.kind is WindowKind.ROLLING_END_ELAPSED:
+            hours, minutes = self.seconds // 3600, self.seconds % 3600 // 60
+            extra = "".join(f" {n} {unit}" for n, unit in ((hours, "h"), (minutes, "min")) if n)
+            return f"a rolling notice of {self.days} days{extra} to the slot's end"
         edge = "end" if self.kind is WindowKind.ROLLING_END else "start"
         return f"a rolling {self.days}-day window to the slot's {edge}"
 

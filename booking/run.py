@@ -312,26 +312,30 @@ class RequestRun:
         prepared: Prepared | None = None
         pending: Attempt | None = None
         armed: ArmedPrepare | None = None
+        fire_at: float | None = None
         if sample is not None and self._server_now() < release_s:
             fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
             candidates = await self._planned(candidates, release_s, fire_at)
-            if self._first_is_ours() and self._claim(candidates[0]):
-                if self._rules.hold_before_open:
-                    prepared = await self._prepare_early(adapter, candidates[0])
-                # The first attempt is on disk before we wait, so nothing but the request is left to do
-                # at the instant itself.
-                pending = await self._record(candidates[0])
-                if prepared is None:
-                    armed = await self._arm(adapter, candidates[0], fire_at)
-            await self._gates.wait(fire_at, armed.fire if armed else None)
-            self._fired_at_release = True
-            self._emit(EventKind.FIRING, self._firing_text(candidates), release_at=release)
-        else:
-            candidates = await self._free_first(adapter, candidates)
-            self._emit(EventKind.FIRING, f"Booking {describe(candidates[0])}")
-        # One member's attempts never overlap, even across requests: on a site that does not lock
-        # (MRBS), two of them in flight could both land and beat the club's own per-day limit.
+        # One member's attempts never overlap, even across requests: on a site that does not lock (MRBS,
+        # LibreBooking), two of them in flight could both land and beat the club's own per-day limit. An
+        # armed request is an attempt the gate fires (on those sites, the booking itself), so the lock is
+        # held from before arming: another request of the member's due now waits, and sends after this one.
         async with self._member_lock:
+            if fire_at is not None and self._server_now() < release_s:
+                if self._first_is_ours() and self._claim(candidates[0]):
+                    if self._rules.hold_before_open:
+                        prepared = await self._prepare_early(adapter, candidates[0])
+                    # The first attempt is on disk before we wait, so nothing but the request is left to do
+                    # at the instant itself.
+                    pending = await self._record(candidates[0])
+                    if prepared is None:
+                        armed = await self._arm(adapter, candidates[0], fire_at)
+                await self._gates.wait(fire_at, armed.fire if armed else None)
+                self._fired_at_release = True
+                self._emit(EventKind.FIRING, self._firing_text(candidates), release_at=release)
+            else:
+                candidates = await self._free_first(adapter, candidates)
+                self._emit(EventKind.FIRING, f"Booking {describe(candidates[0])}")
             return await self._attempt_all(adapter, candidates, prepared, pending, armed, release_s)
 
     async def _planned(self, candidates: list[Slot], release_s: float, fire_at: float) -> list[Slot]:

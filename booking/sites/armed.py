@@ -2,25 +2,38 @@
 
 At a release instant hundreds of members fire together from one event loop. Through aiohttp each
 request costs ~0.15 ms of Python before its bytes leave, so the 200th would leave ~30 ms after the
-first. Armed requests are built (cookies, headers, target) and connected in the last second before the
-instant; firing them all is a loop of `transport.write` calls, a few microseconds each. The reply is
-read with h11 and handed back as the same `Reply` the ordinary path produces, so parsing and error
-mapping are shared.
+first. Armed requests are built (method, cookies, headers, target and body: a form or JSON) and
+connected in the last second before the instant; firing them all is a loop of `transport.write` calls,
+a few microseconds each. The reply is read with h11 and handed back as the same `Reply` the ordinary path
+produces, so parsing and error mapping are shared.
+
+Whatever a platform's first request at the release is - democlub's hold (a GET), MRBS's booking (a form
+POST), LibreBooking's reservation (a JSON POST, or its web form) - it is armed the same way. Where that
+request is the booking itself, `ArmedCommit` hands its answer to the adapter's `commit`, which reads it
+instead of sending (see `SiteAdapter.arm`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import ssl
+from collections.abc import Mapping
 from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 import h11
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from booking.sites.base import Prepared
 from booking.sites.errors import TemporarilyUnavailable
 from booking.sites.http import Reply, check_status, decode
+
+#: `Prepared.data` key under which an armed booking request leaves the club's answer for `commit`
+SENT = "sent"
 
 
 class ArmedRequest:
@@ -45,9 +58,21 @@ class ArmedRequest:
 
     @classmethod
     async def open(
-        cls, session: aiohttp.ClientSession, method: str, url: URL, timeout_s: float
+        cls,
+        session: aiohttp.ClientSession,
+        method: str,
+        url: URL,
+        timeout_s: float,
+        *,
+        headers: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
+        json_body: Any = None,
     ) -> ArmedRequest:
-        """Connect and serialise now; raises TemporarilyUnavailable if the club cannot be reached."""
+        """Connect and serialise now; raises TemporarilyUnavailable if the club cannot be reached.
+
+        `headers` are added to (or replace) the session's; the body is `form` (URL-encoded) or
+        `json_body`, as aiohttp would send them.
+        """
         host, port = url.raw_host or "", url.explicit_port or url.port or 80
         tls = ssl.create_default_context() if url.scheme == "https" else None
         try:
@@ -57,17 +82,25 @@ class ArmedRequest:
                 )
         except (OSError, TimeoutError) as exc:
             raise TemporarilyUnavailable("The club's booking site could not be reached.") from exc
-        headers = [
-            ("Host", url.raw_authority),
-            ("Accept", "text/html,application/xhtml+xml"),
-            ("Accept-Encoding", "identity"),
-            *((name, value) for name, value in session.headers.items() if name.lower() != "host"),
-        ]
+        body, content_type = _body(form, json_body)
+        fields = CIMultiDict[str](
+            {"Accept": "text/html,application/xhtml+xml", "Accept-Encoding": "identity"}
+        )
+        fields.update(session.headers)
+        fields.update(headers or {})
+        if content_type:
+            fields["Content-Type"] = content_type
+        if body or method not in ("GET", "HEAD"):
+            fields["Content-Length"] = str(len(body))
+        fields["Host"] = url.raw_authority
         cookies = session.cookie_jar.filter_cookies(url)
         if cookies:
-            headers.append(("Cookie", "; ".join(f"{m.key}={m.value}" for m in cookies.values())))
+            fields["Cookie"] = "; ".join(f"{m.key}={m.value}" for m in cookies.values())
         connection = h11.Connection(our_role=h11.CLIENT)
-        payload = connection.send(h11.Request(method=method, target=url.raw_path_qs, headers=headers))
+        request = h11.Request(method=method, target=url.raw_path_qs, headers=list(fields.items()))
+        payload = connection.send(request) or b""
+        if body:
+            payload += connection.send(h11.Data(data=body)) or b""
         payload += connection.send(h11.EndOfMessage()) or b""
         return cls(url, session, reader, writer, connection, payload, timeout_s)
 
@@ -116,6 +149,45 @@ class ArmedRequest:
     def close(self) -> None:
         if not self._writer.is_closing():
             self._writer.close()
+
+
+class ArmedCommit:
+    """A platform's booking request armed whole (MRBS, LibreBooking: booking is one request).
+
+    `prepared()` waits for the club's answer and returns `prepared` with that answer under `SENT`, so the
+    engine's flow stays "prepared, then commit": the adapter's `commit` reads the answer instead of
+    sending. It raises only what sending would (transport trouble, 429, 5xx).
+    """
+
+    def __init__(self, request: ArmedRequest, prepared: Prepared) -> None:
+        self._request = request
+        self._prepared = prepared
+
+    def fire(self) -> None:
+        self._request.fire()
+
+    async def prepared(self) -> Prepared:
+        reply = await self._request.reply()
+        return Prepared(self._prepared.slot, {**self._prepared.data, SENT: reply})
+
+    def close(self) -> None:
+        self._request.close()
+
+
+def sent_reply(prepared: Prepared) -> Reply | None:
+    """The club's answer to a booking request an armed commit already sent, if this one was armed."""
+    reply = prepared.data.get(SENT)
+    return reply if isinstance(reply, Reply) else None
+
+
+def _body(form: Mapping[str, str] | None, json_body: Any) -> tuple[bytes, str | None]:
+    if form is not None and json_body is not None:
+        raise ValueError("an armed request has one body: a form or JSON")
+    if form is not None:
+        return urlencode(dict(form)).encode(), "application/x-www-form-urlencoded"
+    if json_body is not None:
+        return json.dumps(json_body).encode(), "application/json"
+    return b"", None
 
 
 def _charset(headers: CIMultiDict[str]) -> str | None:

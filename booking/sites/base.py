@@ -42,7 +42,9 @@ class ClubRules:
     max_per_day: int | None
     max_future: int | None
     partner_required: bool
-    hold_before_open: bool  # whether prepare() works before the release instant
+    #: whether prepare() may take its hold before the release instant (then the engine prepares early
+    #: and sends only the commit at the instant); a site that books in one request has no hold: False
+    hold_before_open: bool
 
     @property
     def durations(self) -> tuple[int, ...]:
@@ -96,13 +98,16 @@ class Booking:
 
 
 class ArmedPrepare(Protocol):
-    """prepare()'s first request, built and connected in advance (see SiteAdapter.arm)."""
+    """The first request at a release instant, built and connected in advance (see SiteAdapter.arm)."""
 
     def fire(self) -> None:
         """Send it now; synchronous, so one gate can fire hundreds back to back."""
 
     async def prepared(self) -> Prepared:
-        """Its outcome, with exactly the errors prepare() would raise (never a re-login)."""
+        """What commit() needs next, with exactly the errors prepare() would raise (never a re-login).
+
+        Where booking is one request and the armed request is that booking, this is the prepared booking
+        carrying the club's answer, which commit() then reads instead of sending (its errors included)."""
 
     def close(self) -> None: ...
 
@@ -131,7 +136,8 @@ class SiteAdapter(ABC):
         """Everything short of commitment: token, hold or payment intent."""
 
     async def arm(self, slot: Slot, partner: str | None = None) -> ArmedPrepare | None:
-        """prepare(slot) made ready to fire at a release instant; None where a site cannot."""
+        """The slot's first request made ready to fire at a release instant: prepare()'s (a hold), or,
+        where booking is one request, commit()'s (see ArmedPrepare.prepared); None where a site cannot."""
         return None
 
     @abstractmethod

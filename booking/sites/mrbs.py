@@ -7,8 +7,9 @@ numbering, the club's rules and session recovery.
 
 - MRBS publishes no machine-readable rules: slot length and opening hours come from the day view, the
   release rule from the settings (MRBS's default: a rolling 7-day window to the booking's end).
-- Booking is one POST, so `prepare` is local (hence `hold_before_open`): at the release instant the
-  engine sends exactly one request. MRBS answers a booking it accepts with a redirect to the day view,
+- Booking is one POST, so `prepare` is local and there is no hold to take early: at the release instant
+  the engine sends exactly one request, that POST, built and connected beforehand (`arm`), its answer
+  read by `commit`. MRBS answers a booking it accepts with a redirect to the day view,
   which is then read for the entry id (the reference `cancel` needs). A redirect alone is not trusted:
   MRBS also redirects, booking nothing, when it cannot read the form's date.
 - MRBS does not lock while booking, so a commit is never repeated here: after an unclear answer the
@@ -43,7 +44,9 @@ from yarl import URL
 from booking.clocksync import estimate_offset
 from booking.release import ReleaseRule, WindowKind, to_utc
 from booking.sites import mrbs_pages as pages
+from booking.sites.armed import ArmedCommit, ArmedRequest, sent_reply
 from booking.sites.base import (
+    ArmedPrepare,
     Booking,
     CellState,
     ClockSample,
@@ -54,6 +57,7 @@ from booking.sites.base import (
     SiteConfig,
     Slot,
 )
+from booking.sites.court_map import mapped_court
 from booking.sites.errors import InvalidRequest, LoginRequired, PageNotUnderstood, SessionExpired
 from booking.sites.http import Reply, date_probe, fetch
 from booking.sites.member import HttpMemberAdapter
@@ -66,6 +70,7 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 _REDIRECTS = (301, 302, 303)
 #: a small static file of MRBS's: a clock probe that starts no PHP session and renders no page
 _PROBE_PATH = "images/check.png"
+_BOOK_PATH = "edit_entry_handler.php"
 #: how many pages of search results to follow at most (20 results a page by default)
 _MAX_SEARCH_PAGES = 25
 _STATES = {"free": CellState.FREE, "booked": CellState.BOOKED, "closed": CellState.CLOSED}
@@ -164,7 +169,7 @@ class MrbsAdapter(HttpMemberAdapter):
                 max_per_day=self._settings.max_per_day,
                 max_future=None,
                 partner_required=False,
-                hold_before_open=True,  # prepare() sends nothing: it may run before the release
+                hold_before_open=False,  # no hold: the booking POST is the first request, armed
             )
         return self._rules
 
@@ -179,8 +184,10 @@ class MrbsAdapter(HttpMemberAdapter):
             if self._config.court_map is None:
                 self._courts = [Court(n, str(r.id), r.name) for n, r in enumerate(rooms, start=1)]
             else:
+                listed = [(str(r.id), r.name) for r in rooms]
                 self._courts = [
-                    _court(number, wanted, rooms) for number, wanted in sorted(self._config.court_map.items())
+                    mapped_court(number, wanted, listed)
+                    for number, wanted in sorted(self._config.court_map.items())
                 ]
         return list(self._courts)
 
@@ -240,10 +247,24 @@ class MrbsAdapter(HttpMemberAdapter):
         }
         return Prepared(slot, {"form": form, "room": room})
 
+    async def arm(self, slot: Slot, partner: str | None = None) -> ArmedPrepare:
+        """The booking POST itself, ready to fire; `commit` reads its answer."""
+        prepared = await self.prepare(slot, partner)
+        form, _ = _commit_form(prepared.data)
+        request = await ArmedRequest.open(
+            self._http(),
+            "POST",
+            self._base / _BOOK_PATH,
+            self._config.timeout_s,
+            headers=self._headers,
+            form=self._signed(form),
+        )
+        return ArmedCommit(request, prepared)
+
     async def commit(self, prepared: Prepared) -> Booking:
         form, room = _commit_form(prepared.data)
         logins = self._require_login()
-        reply = await self._post("edit_entry_handler.php", {**form, "csrf_token": self._csrf or ""})
+        reply = sent_reply(prepared) or await self._post(_BOOK_PATH, self._signed(form))
         if reply.status in _REDIRECTS:
             return await self._confirm(prepared.slot, room, reply)
         try:
@@ -476,6 +497,10 @@ class MrbsAdapter(HttpMemberAdapter):
 
     # -- plumbing ------------------------------------------------------------------------------------
 
+    def _signed(self, form: Mapping[str, str]) -> dict[str, str]:
+        """A form with the session's CSRF token, as every MRBS POST needs."""
+        return {**form, "csrf_token": self._csrf or ""}
+
     def _own(self, page: T) -> T:
         """A member page must show us logged in; MRBS shows every page to anyone, just logged out."""
         creds = self._credentials
@@ -497,16 +522,6 @@ class MrbsAdapter(HttpMemberAdapter):
             headers=self._headers,
             allow_redirects=False,
         )
-
-
-def _court(number: int, wanted: str, rooms: Sequence[pages.Room]) -> Court:
-    """Our court `number` as COURT_MAP names it: an MRBS room id, or a room name."""
-    text = wanted.strip()
-    for room in rooms:
-        if text == str(room.id) or text.casefold() == room.name.casefold():
-            return Court(number, str(room.id), room.name)
-    listed = ", ".join(f"{r.name} ({r.id})" for r in rooms)
-    raise InvalidRequest(f"COURT_MAP {number}={wanted} names no court of the club's (it has {listed}).")
 
 
 def _check_on_grid(slot: Slot, rules: ClubRules) -> None:

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from booking.sites import markup
 from booking.sites.errors import (
     InvalidRequest,
     LimitReached,
@@ -34,8 +35,6 @@ from booking.sites.errors import (
     SlotTaken,
 )
 
-_END = re.compile(r"</html\s*>\Z", re.IGNORECASE)
-_INT = re.compile(r"[0-9]{1,12}")
 #: "Your session has expired." as MRBS writes it in English and German
 _SESSION_EXPIRED = ("your session has expired", "ihre sitzung ist abgelaufen")
 _LIMIT_PERIODS = {
@@ -150,19 +149,19 @@ class Refusal:
 def parse_day_view(html: str, day: date, area_id: int | None = None) -> DayView:
     """`index.php?view=day&area=…&page_date=day`; `area_id` None accepts the site's default area."""
     page = "day view"
-    soup = _soup(html, page)
-    if _login_form(soup) is not None and soup.find("table", id="day_main") is None:
+    soup = markup.soup(html, page)
+    if markup.login_form(soup) is not None and soup.find("table", id="day_main") is None:
         raise LoginRequired("The club's site shows its courts only to members who are logged in.")
     table = _find(soup, page, "table", id="day_main")
-    resolution = _int(_attr(table, "data-resolution", page), page)
+    resolution = markup.whole_number(markup.attr(table, "data-resolution", page), page)
     if resolution < 60 or resolution % 60:
         raise PageNotUnderstood(page, f"a slot length of {resolution} seconds is not whole minutes")
     tbody = _find(table, page, "tbody")
     if tbody.has_attr("data-empty"):  # MRBS's table for an area with no rooms (e.g. no such area)
-        raise NoRooms(_words(tbody))
+        raise NoRooms(markup.words(tbody))
     thead = _find(table, page, "thead")
     rooms = tuple(
-        Room(_int(_attr(th, "data-room", page), page), _room_name(th))
+        Room(markup.whole_number(markup.attr(th, "data-room", page), page), _room_name(th))
         for th in thead.find_all("th", attrs={"data-room": True})
     )
     if not rooms:
@@ -195,8 +194,8 @@ def parse_day_view(html: str, day: date, area_id: int | None = None) -> DayView:
 
 def parse_search(html: str, page: str = "my bookings") -> SearchPage:
     """`search.php`: every result row (MRBS's columns: name, creator, start, description) and the paging."""
-    soup = _soup(html, page)
-    if _login_form(soup) is not None:  # search.php shows usernames, so MRBS asks for a login first
+    soup = markup.soup(html, page)
+    if markup.login_form(soup) is not None:  # search.php shows usernames, so MRBS asks for a login first
         raise SessionExpired("Your club session has expired; logging in again fixes it.")
     table = soup.find("table", id="search_results")
     rows: list[SearchRow] = []
@@ -220,13 +219,13 @@ def parse_search(html: str, page: str = "my bookings") -> SearchPage:
             }
             submit = form.find("input", attrs={"type": "submit"})
             enabled = isinstance(submit, Tag) and not submit.has_attr("disabled")
-            nav.append(NavForm(_int(fields.get("search_pos", ""), page), enabled, fields))
+            nav.append(NavForm(markup.whole_number(fields.get("search_pos", ""), page), enabled, fields))
     return SearchPage(tuple(rows), tuple(nav), _username(soup), _csrf(soup))
 
 
 def parse_csrf(html: str, page: str) -> str:
     """The session's CSRF token, which every MRBS page carries (the login form of a private site too)."""
-    token = _csrf(_soup(html, page))
+    token = _csrf(markup.soup(html, page))
     if token is None:
         raise PageNotUnderstood(page, "the page carries no csrf_token")
     return token
@@ -244,8 +243,8 @@ def parse_login_reply(html: str) -> None:
     """What a 200 answer to the login POST means: the form again (LoginFailed), or a rejected token
     (SessionExpired: a fresh page gives a fresh token); anything else is not understood."""
     page = "login"
-    soup = _soup(html, page)
-    if _login_form(soup) is not None:
+    soup = markup.soup(html, page)
+    if markup.login_form(soup) is not None:
         raise LoginFailed()
     if _says_session_expired(soup):
         raise SessionExpired("The club did not accept its own login form; a fresh one is needed.")
@@ -261,7 +260,7 @@ def parse_booking_reply(html: str) -> Refusal:
     buttons (`div#submit_buttons`); a clashing entry is the item that links to it (view_entry.php).
     """
     page = "booking"
-    soup = _soup(html, page)
+    soup = markup.soup(html, page)
     _raise_if_logged_out(soup)
     buttons = soup.find("div", id="submit_buttons")
     if isinstance(buttons, Tag) and isinstance(buttons.parent, Tag):
@@ -277,7 +276,7 @@ def parse_booking_reply(html: str) -> Refusal:
                 seen_heading = True
             elif child.name == "ul" and seen_heading:
                 for li in child.find_all("li"):
-                    words = _words(li)
+                    words = markup.words(li)
                     if _links_to_entry(li):
                         conflicts.append(words)
                     elif words:
@@ -296,7 +295,7 @@ def parse_booking_reply(html: str) -> Refusal:
 def parse_cancel_reply(html: str, reference: str) -> None:
     """A 200 answer to `del_entry.php`: MRBS's "Access Denied" (not ours, or gone), else not understood."""
     page = "cancellation"
-    soup = _soup(html, page)
+    soup = markup.soup(html, page)
     _raise_if_logged_out(soup)
     heading = soup.find("h1")
     if isinstance(heading, Tag) and _is_mrbs(soup):
@@ -335,7 +334,7 @@ def _check_links(table: Tag, day: date, area_id: int | None, page: str) -> int:
     for a in table.find_all("a", href=True):
         query = _query(a)
         if "area" in query:
-            areas.add(_int(query["area"], page))
+            areas.add(markup.whole_number(query["area"], page))
         linked = _linked_day(query, page)
         if linked is not None and linked != day:
             raise PageNotUnderstood(page, f"the day view is for {linked.isoformat()}, not {day.isoformat()}")
@@ -351,7 +350,11 @@ def _linked_day(query: dict[str, str], page: str) -> date | None:
     """The day a link names, as year/month/day or as page_date (MRBS uses both)."""
     try:
         if all(k in query for k in ("year", "month", "day")):
-            return date(_int(query["year"], page), _int(query["month"], page), _int(query["day"], page))
+            return date(
+                markup.whole_number(query["year"], page),
+                markup.whole_number(query["month"], page),
+                markup.whole_number(query["day"], page),
+            )
         if "page_date" in query:
             return date.fromisoformat(query["page_date"])
     except ValueError:
@@ -363,7 +366,7 @@ def _row_start(row: Tag, page: str) -> time:
     th = row.find("th", attrs={"data-seconds": True}, recursive=False)
     if not isinstance(th, Tag):
         raise PageNotUnderstood(page, "a row of the day has no time")
-    seconds = _int(_attr(th, "data-seconds", page), page)
+    seconds = markup.whole_number(markup.attr(th, "data-seconds", page), page)
     if seconds % 60 or seconds >= 86400:
         raise PageNotUnderstood(page, f"{seconds} is not a time of day in whole minutes")
     return time(seconds // 3600, seconds % 3600 // 60)
@@ -393,7 +396,7 @@ def _lay_out(
                 column += 1
             if column >= len(rooms):
                 raise PageNotUnderstood(page, f"the {starts[r]:%H:%M} row has more cells than courts")
-            span = _int(str(td.get("rowspan") or "1"), page)
+            span = markup.whole_number(str(td.get("rowspan") or "1"), page)
             if not 1 <= span <= len(rows) - r:
                 raise PageNotUnderstood(page, f"a cell of the {starts[r]:%H:%M} row spans beyond the day")
             cell = _cell(td, starts[r], page)
@@ -437,10 +440,10 @@ def _cell(td: Tag, start: time, page: str) -> _Cell:
             raise PageNotUnderstood(
                 page, f"a booked cell at {start:%H:%M} does not name each of its bookings"
             )
-        entries = {_int(_attr(a, "data-id", page), page): False for a in links}
+        entries = {markup.whole_number(markup.attr(a, "data-id", page), page): False for a in links}
         for div in td.find_all("div", class_="writable"):  # MRBS marks the booking's div
             for a in div.find_all("a", attrs={"data-id": True}):
-                entries[_int(_attr(a, "data-id", page), page)] = True
+                entries[markup.whole_number(markup.attr(a, "data-id", page), page)] = True
         return _Cell("booked", entries)
     if "new" in classes:
         link = td.find("a", href=True)
@@ -450,7 +453,11 @@ def _cell(td: Tag, start: time, page: str) -> _Cell:
             raise PageNotUnderstood(page, f"a free cell at {start:%H:%M} links somewhere unexpected")
         query = _query(link)
         try:
-            place = (_int(query["room"], page), _int(query["hour"], page), _int(query["minute"], page))
+            place = (
+                markup.whole_number(query["room"], page),
+                markup.whole_number(query["hour"], page),
+                markup.whole_number(query["minute"], page),
+            )
         except KeyError:
             raise PageNotUnderstood(
                 page, f"a free cell's link at {start:%H:%M} lacks its room or time"
@@ -466,7 +473,7 @@ def _room_name(th: Tag) -> str:
     holder = th.find("a") if isinstance(th.find("a"), Tag) else th
     assert isinstance(holder, Tag)
     words = " ".join(s.strip() for s in holder.find_all(string=True, recursive=False) if s.strip())
-    return words or _words(th)
+    return words or markup.words(th)
 
 
 def _first_slot(raw: object) -> int | None:
@@ -498,7 +505,7 @@ def _areas(soup: BeautifulSoup, page: str) -> dict[int, str] | None:
         return None
     areas: dict[int, str] = {}
     for option in select.find_all("option"):
-        areas[_int(_attr(option, "value", page), page)] = _words(option)
+        areas[markup.whole_number(markup.attr(option, "value", page), page)] = markup.words(option)
     return areas or None
 
 
@@ -512,17 +519,17 @@ def _search_row(tr: Tag, page: str) -> SearchRow:
     entry_link = next((a for a in tr.find_all("a", href=True) if _path(a) == "view_entry.php"), None)
     if entry_link is None:
         raise PageNotUnderstood(page, "a search result does not link to its booking")
-    entry_id = _int(_query(entry_link).get("id", ""), page)
+    entry_id = markup.whole_number(_query(entry_link).get("id", ""), page)
     span = tr.find("span", attrs={"title": True})
     if not isinstance(span, Tag):
         raise PageNotUnderstood(page, "a search result has no start time")
-    start = _int(_attr(span, "title", page), page)
+    start = markup.whole_number(markup.attr(span, "title", page), page)
     day_link = next((a for a in tr.find_all("a", href=True) if _path(a) == "index.php"), None)
     query = _query(day_link) if day_link is not None else {}
     if "room" not in query:
         raise PageNotUnderstood(page, "a search result does not say which court")
-    area = _int(query["area"], page) if "area" in query else None
-    return SearchRow(entry_id, _words(tds[1]), start, area, _int(query["room"], page))
+    area = markup.whole_number(query["area"], page) if "area" in query else None
+    return SearchRow(entry_id, markup.words(tds[1]), start, area, markup.whole_number(query["room"], page))
 
 
 # Refusals
@@ -552,7 +559,7 @@ def _raise_if_logged_out(soup: BeautifulSoup) -> None:
     the engine looks for the booking instead of logging in and sending it again.
     """
     if (
-        _login_form(soup) is not None
+        markup.login_form(soup) is not None
         or _says_session_expired(soup)
         or (_is_mrbs(soup) and _username(soup) is None)
     ):
@@ -568,12 +575,6 @@ def _says_session_expired(soup: BeautifulSoup) -> bool:
     return any(phrase in words for phrase in _SESSION_EXPIRED)
 
 
-def _login_form(soup: BeautifulSoup) -> Tag | None:
-    field = soup.find("input", attrs={"name": "password", "type": "password"})
-    form = field.find_parent("form") if isinstance(field, Tag) else None
-    return form if isinstance(form, Tag) else None
-
-
 def _links_to_entry(li: Tag) -> bool:
     return any(_path(a) == "view_entry.php" for a in li.find_all("a", href=True))
 
@@ -581,23 +582,11 @@ def _links_to_entry(li: Tag) -> bool:
 def _message(heading: Tag) -> str:
     """An MRBS error page's heading and the paragraph after it, in the club's words."""
     following = heading.find_next_sibling("p")
-    detail = _words(following) if isinstance(following, Tag) else ""
-    return " ".join(part for part in (_sentence(_words(heading)), detail) if part)[:300]
+    detail = markup.words(following) if isinstance(following, Tag) else ""
+    return " ".join(part for part in (_sentence(markup.words(heading)), detail) if part)[:300]
 
 
 # Small readers
-
-
-def _soup(html: str, page: str) -> BeautifulSoup:
-    if not html.strip():
-        raise PageNotUnderstood(page, "the page was empty")
-    if not _END.search(html.rstrip()[-16:]):
-        # html.parser reads a cut-off page as a shorter one: a day would silently lose its later rows.
-        raise PageNotUnderstood(page, "the page is incomplete (it does not end with </html>)")
-    try:
-        return BeautifulSoup(html, "html.parser")
-    except Exception as exc:  # html.parser rejects some malformed markup outright
-        raise PageNotUnderstood(page, "the markup could not be parsed") from exc
 
 
 def _find(soup: BeautifulSoup | Tag, page: str, name: str, **attrs: str) -> Tag:
@@ -606,19 +595,6 @@ def _find(soup: BeautifulSoup | Tag, page: str, name: str, **attrs: str) -> Tag:
         where = f"{name}#{attrs['id']}" if "id" in attrs else name
         raise PageNotUnderstood(page, f"the page has no {where}")
     return found
-
-
-def _attr(tag: Tag, name: str, page: str) -> str:
-    value = tag.get(name)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    raise PageNotUnderstood(page, f"a <{tag.name}> lacks {name}")
-
-
-def _int(value: str, page: str) -> int:
-    if not _INT.fullmatch(value.strip()):
-        raise PageNotUnderstood(page, f"{value[:20]!r} is not a whole number")
-    return int(value)
 
 
 def _unique(values: list[int], what: str, page: str) -> None:
@@ -645,10 +621,6 @@ def _csrf(soup: BeautifulSoup) -> str | None:
     meta = soup.find("meta", attrs={"name": "csrf_token"})
     content = meta.get("content") if isinstance(meta, Tag) else None
     return content if isinstance(content, str) and content else None
-
-
-def _words(tag: Tag) -> str:
-    return " ".join(tag.get_text(" ", strip=True).split())
 
 
 def _sentence(text: str) -> str:

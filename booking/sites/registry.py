@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 from booking.sites.base import SiteAdapter, SiteConfig
 from booking.sites.democlub import DemoClubAdapter
+from booking.sites.librebooking import LibreBookingAdapter
 from booking.sites.mrbs import MrbsAdapter
 from booking.timebase import Clock
 
 _FACTORIES: dict[str, Callable[[SiteConfig, Clock | None], SiteAdapter]] = {
     "democlub": DemoClubAdapter,
     "mrbs": MrbsAdapter,
+    "librebooking": LibreBookingAdapter,
 }
 
 #: Every name `create_adapter` knows, for settings validation and help texts.

@@ -1,6 +1,7 @@
 """`courtbot club`: the simulated club on its own, until Ctrl-C.
 
-`--flavour mrbs` runs the MRBS 1.12 stand-in (sim/mrbs) instead of democlub, with the flags both share.
+`--flavour mrbs` runs the MRBS 1.12 stand-in (sim/mrbs) instead of democlub, `--flavour librebooking` the
+LibreBooking 2.8.6 stand-in (sim/librebooking), with the flags they share.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import signal
 from zoneinfo import ZoneInfo
 
 from sim.club.config import ClubConfig, parse_clock
-from sim.club.runner import start_club
+from sim.club.runner import RunningClub, start_club
+from sim.librebooking.config import LibreBookingConfig
+from sim.librebooking.runner import RunningLibreBooking, start_librebooking
 from sim.mrbs.config import MrbsConfig
-from sim.mrbs.runner import start_mrbs
+from sim.mrbs.runner import RunningMrbs, start_mrbs
 
-FLAVOURS = ("democlub", "mrbs")
+FLAVOURS = ("democlub", "mrbs", "librebooking")
 #: flags only democlub understands, with the value that means "not given"
 _DEMOCLUB_ONLY = {
     "spike_ms": 0.0,
@@ -127,6 +130,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--partner-required", action="store_true", help="a booking must name a partner")
     parser.add_argument("--hold-before-open", action="store_true", help="allow holds before release")
+    parser.add_argument(
+        "--api",
+        choices=("on", "off"),
+        default=None,
+        help="librebooking: its REST API switched on (default) or off (members use the web pages)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault dice")
 
 
@@ -173,11 +182,41 @@ def mrbs_config_from(args: argparse.Namespace) -> MrbsConfig:
     return config
 
 
+def librebooking_config_from(args: argparse.Namespace) -> LibreBookingConfig:
+    """The LibreBooking stand-in's settings from the shared flags: --window-days is every court's maximum
+    notice; ValueError names a flag it has no use for."""
+    unused = [name for name, unset in _DEMOCLUB_ONLY.items() if getattr(args, name) != unset]
+    unused += [name for name in ("opens_at", "window_measure") if getattr(args, name) is not None]
+    if unused:
+        flags = ", ".join("--" + name.replace("_", "-") for name in unused)
+        raise ValueError(f"{flags}: not a setting of the librebooking flavour")
+    config = LibreBookingConfig(
+        timezone=args.timezone,
+        api_enabled=args.api != "off",
+        clock_offset_s=args.clock_offset_ms / 1000,
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        error_rate=args.error_rate,
+        seed=args.seed,
+    )
+    if args.window_days <= 0:
+        raise ValueError("--window-days: LibreBooking's maximum notice must be at least a day here")
+    for resource in config.resources.values():
+        resource.max_notice_s = args.window_days * 86400
+    if args.member:
+        config.members = dict(args.member)
+    return config
+
+
 def run(args: argparse.Namespace) -> None:
     flavour = getattr(args, "flavour", "democlub")
     try:
+        if getattr(args, "api", None) is not None and flavour != "librebooking":
+            raise ValueError("--api: only the librebooking flavour has an API to switch")
         if flavour == "mrbs":
-            config: ClubConfig | MrbsConfig = mrbs_config_from(args)
+            config: ClubConfig | MrbsConfig | LibreBookingConfig = mrbs_config_from(args)
+        elif flavour == "librebooking":
+            config = librebooking_config_from(args)
         else:
             if args.window_measure is not None:
                 raise ValueError("--window-measure: only the mrbs flavour has a rolling window")
@@ -190,9 +229,14 @@ def run(args: argparse.Namespace) -> None:
         raise SystemExit(f"courtbot club: cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
 
 
-async def _serve(flavour: str, config: ClubConfig | MrbsConfig, host: str, port: int) -> None:
+async def _serve(
+    flavour: str, config: ClubConfig | MrbsConfig | LibreBookingConfig, host: str, port: int
+) -> None:
+    server: RunningClub | RunningMrbs | RunningLibreBooking
     if isinstance(config, MrbsConfig):
         server = await start_mrbs(config, host, port)
+    elif isinstance(config, LibreBookingConfig):
+        server = await start_librebooking(config, host, port)
     else:
         server = await start_club(config, host, port)
     stop = asyncio.Event()

@@ -22,6 +22,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
+from sim import proxy
 from sim.mrbs import pages, texts
 from sim.mrbs.state import COOKIE, KEY_COOKIE, Arrival, MrbsState, Session, csrf_ok
 
@@ -41,7 +42,6 @@ _RETURN_PAGES = ("index.php", "day.php", "week.php", "month.php")
 _PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
-_PROXY_PAGES = {500: "500 Internal Server Error", 502: "502 Bad Gateway", 503: "503 Service Unavailable"}
 
 
 def create_app(state: MrbsState) -> web.Application:
@@ -83,21 +83,15 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
     if sim:
         return await handler(request)
     config = state.config
-    rng = state.rng
-    failure = (
-        rng.choice(tuple(_PROXY_PAGES)) if config.error_rate and rng.random() < config.error_rate else None
-    )
-    delay_ms = config.latency_ms + (
-        rng.uniform(-config.jitter_ms, config.jitter_ms) if config.jitter_ms else 0.0
-    )
+    failure, delay_s = proxy.decide(state.rng, config.error_rate, config.latency_ms, config.jitter_ms)
     try:
         if failure is None:
             return await handler(request)
         if request.path == BOOK_PATH:
             _record(request, None, f"http-{failure}", _slot_of(request))
-        return _proxy_page(failure)
+        return proxy.page(failure)
     finally:
-        await asyncio.sleep(max(delay_ms, 0.0) / 1000)
+        await asyncio.sleep(delay_s)
 
 
 async def _finish_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -108,15 +102,6 @@ async def _finish_headers(request: web.Request, response: web.StreamResponse) ->
         # Headers are already built when this hook runs, so the cookies go in as headers themselves.
         for name, value in ((COOKIE, session.sid), (KEY_COOKIE, session.key)):
             response.headers.add("Set-Cookie", f"{name}={value}; Path=/; HttpOnly; SameSite=Lax")
-
-
-def _proxy_page(status: int) -> web.Response:
-    title = _PROXY_PAGES[status]
-    body = (
-        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
-        f"<center><h1>{title}</h1></center>\r\n</body>\r\n</html>\r\n"
-    )
-    return web.Response(status=status, text=body, content_type="text/html")
 
 
 # Helpers
@@ -378,7 +363,7 @@ async def _post_booking(request: web.Request) -> web.StreamResponse:
     _record(request, username, "booked", slot)
     if cfg.commit_store_then_fail > 0:
         cfg.commit_store_then_fail -= 1
-        return _proxy_page(500)
+        return proxy.page(500)
     return _redirect(back)
 
 

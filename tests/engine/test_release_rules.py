@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from booking.models import BookingRequest
@@ -107,6 +107,61 @@ def test_a_rolling_window_opens_at_the_first_second_mrbs_allows(
     opens = int(rule.release_instant(day, start, minutes, LONDON).timestamp())
     assert allowed(opens)
     assert not any(allowed(opens - k) for k in (1, 60, 1800, 3599, 3600, 3601, 7200))
+
+
+@pytest.mark.parametrize(
+    ("day", "expected_utc", "wall_clock"),
+    [
+        # winter, no change in the week: 18:00-19:00 GMT on 8 Dec opens 19:00 GMT on 1 Dec
+        (date(2026, 12, 8), datetime(2026, 12, 1, 19, tzinfo=UTC), time(19)),
+        # spring: the slot ends 19:00 BST (18:00 UTC); 604 800 s earlier is 18:00 GMT on 25 March
+        (date(2027, 4, 1), datetime(2027, 3, 25, 18, tzinfo=UTC), time(18)),
+        # autumn: the slot ends 19:00 GMT (19:00 UTC); 604 800 s earlier is 20:00 BST on 26 October
+        (date(2027, 11, 2), datetime(2027, 10, 26, 19, tzinfo=UTC), time(20)),
+    ],
+)
+def test_an_elapsed_notice_moves_an_hour_on_the_wall_clock_across_a_change(
+    day: date, expected_utc: datetime, wall_clock: time
+) -> None:
+    rule = ReleaseRule(WindowKind.ROLLING_END_ELAPSED, 7)
+    opens = rule.release_instant(day, time(18), 60, LONDON)
+    assert opens == expected_utc
+    assert opens.astimezone(LONDON).time() == wall_clock
+    end = to_utc(datetime.combine(day, time(19)), LONDON)
+    assert (end - opens).total_seconds() == 7 * 86400, "a week of elapsed seconds"
+
+
+def test_an_elapsed_notice_has_seconds_beyond_its_days() -> None:
+    rule = ReleaseRule(WindowKind.ROLLING_END_ELAPSED, 0, seconds=600)  # LibreBooking's "0d0h10m"
+    assert rule.release_instant(date(2026, 12, 8), time(6, 15), 5, LONDON) == datetime(
+        2026, 12, 8, 6, 10, tzinfo=UTC
+    )
+    assert rule.describe() == "a rolling notice of 0 days 10 min to the slot's end"
+    assert ReleaseRule(WindowKind.ROLLING_END_ELAPSED, 7, seconds=43200).describe() == (
+        "a rolling notice of 7 days 12 h to the slot's end"
+    )
+    with pytest.raises(ValueError, match="only an elapsed-time window"):
+        ReleaseRule(WindowKind.ROLLING_END, 7, seconds=60)
+    with pytest.raises(ValueError, match="under a day"):
+        ReleaseRule(WindowKind.ROLLING_END_ELAPSED, 7, seconds=86400)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_NEAR_CHANGES),
+    st.integers(0, 24 * 12 - 1).map(lambda m: time(m * 5 // 60, m * 5 % 60)),
+    st.sampled_from([5, 30, 60, 120]),
+    st.integers(0, 14 * 86400 - 1),
+)
+def test_an_elapsed_notice_opens_at_the_first_second_librebooking_allows(
+    day: date, start: time, minutes: int, notice_s: int
+) -> None:
+    """LibreBooking refuses while end > now + notice, in whole seconds (ResourceMaximumNoticeRule)."""
+    end = int(to_utc(datetime.combine(day, start) + timedelta(minutes=minutes), LONDON).timestamp())
+    rule = ReleaseRule(WindowKind.ROLLING_END_ELAPSED, notice_s // 86400, seconds=notice_s % 86400)
+    opens = rule.release_instant(day, start, minutes, LONDON).timestamp()
+    assert opens == int(opens) and end <= opens + notice_s
+    assert end > opens - 1 + notice_s
 
 
 def test_gap_and_fold_times() -> None:

@@ -99,7 +99,7 @@ async def test_rules_come_from_the_day_view_and_the_settings(open_adapter: OpenA
     rules = await open_adapter().rules()
     assert (rules.slot_minutes, rules.opens, rules.closes) == (60, dt.time(7), dt.time(22))
     assert rules.release == ReleaseRule(WindowKind.ROLLING_END, 7)
-    assert (rules.timezone, rules.hold_before_open, rules.partner_required) == (LONDON, True, False)
+    assert (rules.timezone, rules.hold_before_open, rules.partner_required) == (LONDON, False, False)
     assert rules.durations == (60, 120)
     start = await open_adapter(window_measure="start", window_days="3", max_slots="1").rules()
     assert (start.release, start.durations) == (ReleaseRule(WindowKind.ROLLING_START, 3), (60,))

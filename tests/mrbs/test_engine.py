@@ -288,3 +288,22 @@ async def test_a_slot_read_back_held_twice_is_reported_not_called_a_success(tmp_
         [event] = [e for e in world.events if e.request_id == request.id and e.kind is EventKind.BOOKED]
         assert event.outcome == DOUBLE_BOOKED and "booked twice" in event.text
         assert sorted(e.create_by for e in world.server.state.bookings()) == ["alice", "bob"]
+
+
+async def test_one_member_s_two_requests_at_one_release_never_overlap(tmp_path: Path, key: str) -> None:
+    """The booking POST is armed for the release; a second request of the same member's must not be fired
+    with it (MRBS would store both, past its own one-a-day limit): it waits for the first's answer."""
+    day = date(2027, 1, 20)
+    release = release_of(day, clock_time(18))
+    async with mrbs_world(tmp_path, key, release, race_window_ms=300) as world:
+        member = await world.member(1)
+        first = await world.service.submit(member, day, (clock_time(18),), 60, (2,))
+        second = await world.service.submit(member, day, (clock_time(18),), 60, (3,))
+        done = [await world.finished(first.id), await world.finished(second.id)]
+        assert sorted(d.status for d in done) == [RequestStatus.BOOKED, RequestStatus.FAILED]
+        arrivals = world.server.state.arrivals()
+        assert [a.outcome for a in arrivals] == ["booked", "policy"], "the second met MRBS's per-day limit"
+        assert arrivals[1].arrived_at - arrivals[0].arrived_at >= 0.3, (
+            "the second left after the first's answer"
+        )
+        assert len(world.server.state.bookings()) == 1

@@ -373,9 +373,9 @@ async def test_server_clock_without_a_readable_date_is_not_understood(
 
 
 def test_registry() -> None:
-    assert SITE_NAMES == ("democlub", "mrbs")
+    assert SITE_NAMES == ("democlub", "mrbs", "librebooking")
     assert isinstance(create_adapter("democlub", SiteConfig(BASE)), DemoClubAdapter)
-    with pytest.raises(ValueError, match="democlub, mrbs"):
+    with pytest.raises(ValueError, match="democlub, mrbs, librebooking"):
         create_adapter("bookteq", SiteConfig(BASE))
 
 
