@@ -24,9 +24,9 @@ from typing import TypeVar
 
 import aiohttp
 
-from booking.sites import democlub_pages as pages
 from booking.sites.base import SiteConfig, Slot
-from booking.sites.democlub import DemoClubAdapter
+from booking.sites.democlub import pages
+from booking.sites.democlub.adapter import DemoClubAdapter
 from sim.club import pages as club_pages
 from sim.club.config import ClubConfig
 from sim.club.runner import RunningClub, run_club

@@ -10,7 +10,7 @@ spans a clock change its opening moves an hour on the wall clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -100,3 +100,34 @@ def first_reading(local: datetime, tz: ZoneInfo) -> datetime:
         else:
             low = middle
     return datetime.fromtimestamp(high, UTC)
+
+
+@dataclass(frozen=True)
+class ReleaseChoice:
+    """How the release rule is decided, once: what the club's site publishes, or else the platform's
+    `fallback` (MRBS and LibreBooking's web pages publish nothing), with the host's settings over either
+    (BOOKING_WINDOW_DAYS, BOOKING_OPENS_AT, BOOKING_WINDOW_MEASURE)."""
+
+    fallback: ReleaseRule | None = None
+    window_days: int | None = None
+    opens_at: time | None = None
+    measure: str | None = None  # "end" | "start"
+
+    def decide(self, published: ReleaseRule | None) -> ReleaseRule:
+        base = published or self.fallback
+        days = self.window_days if self.window_days is not None else (base.days if base else None)
+        if days is None or (base is None and self.opens_at is None and self.measure is None):
+            raise ValueError(
+                "the club's site publishes no release rule: set BOOKING_WINDOW_DAYS (and BOOKING_OPENS_AT "
+                "or BOOKING_WINDOW_MEASURE)"
+            )
+        if self.opens_at is not None:
+            return ReleaseRule(WindowKind.TIME_OF_DAY, days, self.opens_at)
+        if self.measure is not None:
+            return ReleaseRule(
+                WindowKind.ROLLING_END if self.measure == "end" else WindowKind.ROLLING_START, days
+            )
+        assert base is not None
+        if self.window_days is not None:
+            return replace(base, days=days, seconds=0)
+        return base

@@ -20,6 +20,7 @@ from booking.clockcache import SharedClockEstimate
 from booking.club import ClubSource
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
+from booking.grid import bookable_now
 from booking.models import Attempt, AttemptOutcome, BookingRequest, Credentials, RequestStatus
 from booking.outcomes import Outcomes
 from booking.plan import Assignment, ReleasePlans, SlotClaims
@@ -411,11 +412,12 @@ class RequestRun:
         ]
 
     async def _free_first(self, adapter: SiteAdapter, candidates: list[Slot]) -> list[Slot]:
-        """For a day already open, skip what the grid shows taken: no wasted requests."""
+        """For a day already open, skip what the grid shows taken (or not released yet): no wasted requests."""
         try:
-            grid = await self._transient(lambda: adapter.availability(self.request.day))
+            shown = await self._transient(lambda: adapter.availability(self.request.day))
         except RunFailed:
             return candidates
+        grid = bookable_now(shown, self._rules, self._server_now())
         free = [s for s in candidates if grid.state(s.court, s.start) in (CellState.FREE, CellState.MINE)]
         if not free:
             raise AllTaken(self._all_taken_text(candidates))

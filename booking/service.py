@@ -19,11 +19,11 @@ from booking.models import BookingRequest, Credentials, RequestStatus
 from booking.nightcheck import night_before_problems
 from booking.outcomes import Outcomes
 from booking.plan import CONTEST_MEMORY_DAYS, ReleasePlans, SlotClaims
-from booking.release import ReleaseRule, WindowKind, to_utc
+from booking.release import ReleaseChoice, to_utc
 from booking.run import STILL_UNCLEAR, AdapterFactory, Policy, RequestRun
 from booking.scheduler import CHECK, RECHECK, ReleaseScheduler
 from booking.sites.base import Booking, ClubRules, SiteAdapter
-from booking.sites.errors import LoginFailed, LoginRequired, SiteError
+from booking.sites.errors import InvalidRequest, LoginFailed, LoginRequired, SiteError
 from booking.timebase import Clock
 from booking.validation import DEFAULT_HORIZON_DAYS, RequestInvalid, release_of, validate
 from storage import Storage, StorageUnavailable
@@ -69,9 +69,7 @@ class BookingService:
         *,
         policy: Policy | None = None,
         limits: ServiceLimits | None = None,
-        window_days: int | None = None,
-        opens_at: time | None = None,
-        window_measure: str | None = None,
+        release: ReleaseChoice | None = None,
         check_hours_before: float | None = 12.0,
     ) -> None:
         self.storage = storage
@@ -80,9 +78,7 @@ class BookingService:
         self._adapter_factory = adapter_factory
         self._policy = policy or Policy()
         self._limits = limits or ServiceLimits()
-        self._window_days = window_days
-        self._opens_at = opens_at
-        self._window_measure = window_measure
+        self._release = release or ReleaseChoice()
         self._check_s = check_hours_before * 3600 if check_hours_before else None
         self._scheduler = ReleaseScheduler(clock)
         self._gates = FireGates(clock)
@@ -216,7 +212,7 @@ class BookingService:
 
     async def _read_club(self, adapter: SiteAdapter) -> Club:
         rules, courts = await adapter.rules(), await adapter.courts()
-        return Club(rules=self._overridden(rules), courts=courts)
+        return Club(rules=self._decided(rules), courts=courts)
 
     async def _log_in_as_a_member(self, adapter: SiteAdapter) -> None:
         for member_id in await self.storage.credentials.member_ids():
@@ -236,18 +232,12 @@ class BookingService:
         """Read the club's rules afresh on next use (they changed, e.g. the playground's release)."""
         self._club = None
 
-    def _overridden(self, rules: ClubRules) -> ClubRules:
-        """BOOKING_WINDOW_DAYS / BOOKING_OPENS_AT win over what the site says."""
-        release = rules.release
-        days = self._window_days if self._window_days is not None else release.days
-        if self._opens_at is not None:
-            release = ReleaseRule(WindowKind.TIME_OF_DAY, days, self._opens_at)
-        elif self._window_measure is not None:
-            kind = WindowKind.ROLLING_END if self._window_measure == "end" else WindowKind.ROLLING_START
-            release = ReleaseRule(kind, days)
-        elif self._window_days is not None:
-            release = dataclasses.replace(release, days=self._window_days)
-        return dataclasses.replace(rules, release=release)
+    def _decided(self, rules: ClubRules) -> ClubRules:
+        """The club's rules with the release rule decided once, here (booking.release.ReleaseChoice)."""
+        try:
+            return dataclasses.replace(rules, release=self._release.decide(rules.release))
+        except ValueError as error:
+            raise InvalidRequest(str(error)) from None
 
     async def check_login(self, credentials: Credentials) -> None:
         """Log in once to prove the credentials; raises LoginFailed or a site fault. The first login

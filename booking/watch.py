@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from booking.events import EventKind, ProgressEvent
+from booking.grid import bookable_now
 from booking.models import BookingRequest, RequestStatus
 from booking.release import to_utc
 from booking.service import BookingService
@@ -101,7 +102,11 @@ class CancellationWatch:
                             await adapter.close()
                         adapter, member = await self._login_as_one_of(watchers)
                     if adapter is not None:
-                        self._book_what_is_free(watchers, await adapter.availability(day))
+                        shown = await adapter.availability(day)
+                        rules = (await self._booking.club()).rules
+                        self._book_what_is_free(
+                            watchers, bookable_now(shown, rules, self._booking.clock.now())
+                        )
                         self._intervals[day] = max(self._policy.interval_s, self._intervals[day] / 2)
                 except RateLimited as error:
                     slower = max(self._intervals[day] * 2, error.retry_after_s)

@@ -19,9 +19,11 @@ from aiohttp import web
 from telegram.ext import ContextTypes
 
 from booking.members import MemberService
+from booking.release import ReleaseChoice
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
-from booking.sites.registry import create_adapter
+from booking.sites.platform import RunningStandin
+from booking.sites.registry import platform
 from booking.timebase import Clock, SystemClock
 from booking.watch import CancellationWatch, WatchPolicy
 from booking.weekly import WeeklyPlanner
@@ -29,14 +31,12 @@ from bot import logs
 from bot.application import BotRunner, BotServices, build_application
 from bot.metrics import Metrics
 from bot.ops import Check, ClubProbe, Ops
-from bot.settings import Settings, cautions, site_extra
+from bot.settings import Settings, cautions
 from bot.startup import listening, telegram_accepts
 from storage import Storage
 
 if TYPE_CHECKING:
     from sim.botapi.runner import RunningBotApi
-    from sim.club.runner import RunningClub
-    from sim.mrbs.runner import RunningMrbs
     from sim.playground.server import RunningPlayground
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class Courtbot:
     metrics: Metrics
     runner: BotRunner
     club_url: str
-    club: RunningClub | RunningMrbs | None = None
+    club: RunningStandin | None = None
     botapi: RunningBotApi | None = None
     playground: RunningPlayground | None = None
     ops: web.AppRunner | None = None
@@ -86,7 +86,7 @@ async def _start(
     storage = await Storage.open(settings.data_dir, settings.encryption_keys)
     started.push_async_callback(storage.close)
     await storage.credentials.check_keys()
-    club: RunningClub | RunningMrbs | None = None
+    club: RunningStandin | None = None
     botapi: RunningBotApi | None = None
     admins = settings.admin_users
     if settings.telegram_bot_token is None:
@@ -95,14 +95,24 @@ async def _start(
         club, botapi = await playground.start_simulators(settings, started)
         admins = admins | {playground.USER}
     club_url = settings.club_url or (club.url if club else "")
-    site = SiteConfig(base_url=club_url, court_map=settings.court_map, extra=site_extra(settings))
-    booking = BookingService(
-        storage,
-        lambda: create_adapter(settings.club_site, site, clock),
-        clock,
+    chosen = platform(settings.club_site)
+    site = SiteConfig(
+        base_url=club_url,
+        court_map=settings.court_map,
+        timezone=settings.club_timezone,
+        extra=settings.site_options,
+    )
+    release = ReleaseChoice(
+        fallback=chosen.fallback_release,
         window_days=settings.booking_window_days,
         opens_at=settings.booking_opens_at,
-        window_measure=settings.booking_window_measure,
+        measure=settings.booking_window_measure,
+    )
+    booking = BookingService(
+        storage,
+        lambda: chosen.adapter(site, clock),
+        clock,
+        release=release,
         check_hours_before=settings.night_check_hours or None,
     )
     members = MemberService(storage, booking, settings.allowed_users, admins)

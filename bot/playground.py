@@ -7,16 +7,18 @@ carries them.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from booking.sites.platform import RunningStandin
+from booking.sites.registry import platform
 from bot.settings import Settings
 from bot.startup import listening
 from sim.botapi.runner import RunningBotApi, start_botapi
-from sim.club.runner import RunningClub, start_club
-from sim.mrbs.runner import RunningMrbs, start_mrbs
+from sim.club.runner import RunningClub
 from sim.playground.server import PLAYGROUND_USER, RunningPlayground, start_playground
 
 if TYPE_CHECKING:
@@ -28,14 +30,21 @@ log = logging.getLogger(__name__)
 USER = PLAYGROUND_USER
 
 
+async def start_standin(spec: str) -> RunningStandin:
+    """A platform's stand-in started from its `Platform.standin` ("module:function")."""
+    module, _, function = spec.partition(":")
+    start = getattr(importlib.import_module(module), function)
+    return await start()
+
+
 async def start_simulators(
     settings: Settings, stack: AsyncExitStack
-) -> tuple[RunningClub | RunningMrbs | None, RunningBotApi]:
-    """The simulated club (unless CLUB_URL names a real one) and the Bot API emulator, each stopped by
-    `stack`."""
-    club: RunningClub | RunningMrbs | None = None
+) -> tuple[RunningStandin | None, RunningBotApi]:
+    """The chosen platform's stand-in (unless CLUB_URL names a real club) and the Bot API emulator, each
+    stopped by `stack`."""
+    club: RunningStandin | None = None
     if settings.club_url is None:
-        club = await (start_mrbs() if settings.club_site == "mrbs" else start_club())
+        club = await start_standin(platform(settings.club_site).standin)
         stack.push_async_callback(club.stop)
         log.info("no CLUB_URL: a simulated %s club runs at %s", settings.club_site, club.url)
     botapi = await start_botapi()
@@ -50,7 +59,7 @@ async def start_page(courtbot: Courtbot, port: int) -> RunningPlayground:
     with listening("PLAYGROUND_PORT", "127.0.0.1", port):
         return await start_playground(
             courtbot.botapi,
-            # The 30-second release is democlub's (a fixed opening time); MRBS's window rolls by the hour.
+            # The 30-second release is democlub's (a fixed opening time); the others' windows roll by the slot.
             release_soon=(lambda: _release_soon(courtbot)) if isinstance(club, RunningClub) else None,
             accounts=dict(club.config.members) if club is not None else {},
             club_url=courtbot.club_url,

@@ -37,8 +37,8 @@ class Settings:
     booking_window_days: int | None
     booking_opens_at: time | None
     booking_window_measure: str | None
-    mrbs_area: str | None
-    mrbs_description: str | None
+    #: the chosen platform's own settings (its Platform.settings), as SiteConfig.extra
+    site_options: dict[str, str]
     data_dir: Path
     encryption_keys: tuple[str, ...]
     allowed_users: frozenset[int]
@@ -54,8 +54,12 @@ class Settings:
 
     def masked(self) -> dict[str, str]:
         """The effective settings as `courtbot check` shows them, secrets masked."""
+        from booking.sites.registry import PLATFORMS
+
         shown: dict[str, str] = {}
         for f in fields(self):
+            if f.name == "site_options":
+                continue
             value = getattr(self, f.name)
             if f.name in SECRET_FIELDS and value:
                 text = "***" if isinstance(value, str) else f"*** ({len(value)} key(s))"
@@ -68,6 +72,10 @@ class Settings:
             else:
                 text = str(value)
             shown[f.name.upper()] = text
+        for name, known in PLATFORMS.items():
+            for setting in known.settings:
+                value = self.site_options.get(setting.key) if name == self.club_site else None
+                shown[setting.env] = value or "(not set)"
         return shown
 
 
@@ -96,8 +104,7 @@ def load_settings(environ: Mapping[str, str], env_file: Path | None = Path(".env
             if (measure := get("BOOKING_WINDOW_MEASURE"))
             else None
         ),
-        mrbs_area=get("MRBS_AREA"),
-        mrbs_description=get("MRBS_DESCRIPTION"),
+        site_options=_site_options(get("CLUB_SITE") or "democlub", merged),
         data_dir=Path(get("DATA_DIR") or "./data"),
         encryption_keys=_keys(get("ENCRYPTION_KEYS")),
         allowed_users=_user_ids("ALLOWED_USERS", get("ALLOWED_USERS")),
@@ -136,20 +143,17 @@ def cautions(settings: Settings) -> list[str]:
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
 
-def site_extra(settings: Settings) -> dict[str, str]:
-    """The platform settings an adapter reads (SiteConfig.extra), so its rule agrees with the engine's."""
-    extra = {"timezone": str(settings.club_timezone)}
-    if settings.booking_window_days is not None:
-        extra["window_days"] = str(settings.booking_window_days)
-    if settings.booking_opens_at is not None:
-        extra["opens_at"] = settings.booking_opens_at.strftime("%H:%M:%S")
-    if settings.booking_window_measure:
-        extra["window_measure"] = settings.booking_window_measure
-    if settings.mrbs_area:
-        extra["area"] = settings.mrbs_area
-    if settings.mrbs_description:
-        extra["description"] = settings.mrbs_description
-    return extra
+def _site_options(site: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The chosen platform's own settings, checked by the platform (an unknown CLUB_SITE is named above)."""
+    from booking.sites.registry import PLATFORMS
+
+    known = PLATFORMS.get(site)
+    if known is None:
+        return {}
+    try:
+        return known.options(environ)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _token(value: str | None) -> str | None:

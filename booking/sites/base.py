@@ -1,7 +1,9 @@
-"""The one interface every booking platform's adapter implements.
+"""The one interface every booking platform's adapter implements (its obligations are in the
+docstrings below; tests/contract checks every registered platform against them).
 
 Adapters speak in *our* court numbers (1, 2, ...) and translate to the site's ids themselves (COURT_MAP),
-and in club-local dates and times; instants are UTC.
+and in club-local dates and times; instants are UTC. Every failure is one of booking.sites.errors; a page
+or answer the adapter cannot read is PageNotUnderstood, never a success.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class Slot:
 
 @dataclass(frozen=True)
 class ClubRules:
-    release: ReleaseRule
+    #: the release rule the club's site publishes (None: it publishes none); the domain decides the one
+    #: it books by (booking.release.ReleaseChoice), and the Club it hands around carries that one
+    release: ReleaseRule | None
     timezone: ZoneInfo
     slot_minutes: int
     opens: time  # first slot start of a day
@@ -117,23 +121,34 @@ class SiteAdapter(ABC):
 
     @abstractmethod
     async def login(self, username: str, password: str) -> None:
-        """Raises LoginFailed on bad credentials."""
+        """Log in as the member, keeping the login (in memory only) for one later re-login. Raises
+        LoginFailed, worded by us, never the club's words (some clubs echo the password)."""
 
     @abstractmethod
-    async def rules(self) -> ClubRules: ...
+    async def rules(self) -> ClubRules:
+        """The club's rules as its site shows them. Works logged out where the site is public; a private
+        site raises LoginRequired until logged in. `release` is what the site publishes, or None."""
 
     @abstractmethod
-    async def server_clock(self) -> ClockSample: ...
+    async def server_clock(self) -> ClockSample:
+        """The site's clock against ours from its `Date` header; works logged out and starts no session
+        the member needs."""
 
     @abstractmethod
-    async def courts(self) -> list[Court]: ...
+    async def courts(self) -> list[Court]:
+        """Our courts (COURT_MAP, else the site's in its order, numbered from 1); logged out as rules()."""
 
     @abstractmethod
-    async def availability(self, day: date) -> DayGrid: ...
+    async def availability(self, day: date) -> DayGrid:
+        """Each of our courts' slots of `day` as the site shows it: FREE, BOOKED (certainly someone
+        else's), MINE (certainly the member's), UNSURE (booked, whose unknown) or CLOSED (outside the
+        club's hours or already begun). Whether a free slot is released yet is not the adapter's to say
+        (booking.grid). Logged out, nothing is MINE."""
 
     @abstractmethod
     async def prepare(self, slot: Slot, partner: str | None = None) -> Prepared:
-        """Everything short of commitment: token, hold or payment intent."""
+        """Everything short of commitment: token, hold or payment intent. Requires a login (SessionExpired
+        before one); logs in again by itself, once, if the session lapsed."""
 
     async def arm(self, slot: Slot, partner: str | None = None) -> ArmedPrepare | None:
         """The slot's first request made ready to fire at a release instant: prepare()'s (a hold), or,
@@ -149,13 +164,18 @@ class SiteAdapter(ABC):
         against the club's records before anything else."""
 
     @abstractmethod
-    async def my_bookings(self) -> list[Booking]: ...
+    async def my_bookings(self) -> list[Booking]:
+        """Only the member's own bookings (judged by who made them, never by what the member may edit),
+        only upcoming ones, in time order. What settles an unclear booking: it must see every one the
+        site holds for the member."""
 
     @abstractmethod
-    async def cancel(self, reference: str) -> None: ...
+    async def cancel(self, reference: str) -> None:
+        """Cancel one of the member's bookings; InvalidRequest for one that is not theirs or is gone."""
 
     @abstractmethod
-    async def close(self) -> None: ...
+    async def close(self) -> None:
+        """Release the HTTP session; the adapter is not used again."""
 
     async def __aenter__(self) -> SiteAdapter:
         return self
@@ -165,6 +185,8 @@ class SiteAdapter(ABC):
 
 
 def release_instant(rules: ClubRules, slot: Slot) -> datetime:
+    """When `slot` opens, by the rule the domain decided (rules from a booking.club.Club)."""
+    assert rules.release is not None, "the club's rules, as the domain decided them"
     return rules.release.release_instant(slot.day, slot.start, slot.duration_min, rules.timezone)
 
 
@@ -176,5 +198,7 @@ class SiteConfig:
     #: our court number -> the site's court id (COURT_MAP); None: the adapter's own list
     court_map: dict[int, str] | None = None
     timeout_s: float = 10.0
-    #: platform-specific settings (e.g. MRBS_AREA)
+    #: the club's time zone (CLUB_TIMEZONE), for sites that show times without one
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    #: the platform's own settings by their keys (each platform's `Platform.settings`), already checked
     extra: dict[str, str] = field(default_factory=dict)

@@ -19,10 +19,11 @@ import pytest
 
 from booking.events import ProgressEvent
 from booking.members import MemberService
+from booking.release import ReleaseChoice
 from booking.run import Policy
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
-from booking.sites.registry import create_adapter
+from booking.sites.registry import create_adapter, platform
 from booking.timebase import SystemClock
 from booking.watch import CancellationWatch, WatchPolicy
 from booking.weekly import WeeklyPlanner
@@ -175,6 +176,7 @@ async def bot_world(
         lambda: create_adapter(site, SiteConfig(base_url=club.url, timeout_s=5.0), clock),
         clock,
         policy=POLICY,
+        release=ReleaseChoice(fallback=platform(site).fallback_release),
     )
     members = MemberService(storage, booking, allowed, admins)
     weekly = WeeklyPlanner(booking)

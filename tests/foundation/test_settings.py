@@ -42,9 +42,7 @@ def test_values_are_parsed() -> None:
     assert settings.log_level == "DEBUG"
 
 
-def test_mrbs_settings_reach_the_adapter() -> None:
-    from bot.settings import site_extra
-
+def test_the_chosen_platforms_own_settings_reach_its_adapter_checked() -> None:
     settings = _load(
         CLUB_SITE="mrbs",
         COURT_MAP="1=Court 1, 2=Centre Court",
@@ -52,15 +50,13 @@ def test_mrbs_settings_reach_the_adapter() -> None:
         BOOKING_WINDOW_MEASURE="start",
         MRBS_AREA="Tennis",
         MRBS_DESCRIPTION="Club booking",
+        LIBREBOOKING_API="on",  # another platform's: not used
     )
     assert settings.court_map == {1: "Court 1", 2: "Centre Court"}
-    assert site_extra(settings) == {
-        "timezone": "Europe/London",
-        "window_days": "14",
-        "window_measure": "start",
-        "area": "Tennis",
-        "description": "Club booking",
-    }
+    assert settings.site_options == {"area": "Tennis", "description": "Club booking"}
+    assert _load(CLUB_SITE="librebooking", LIBREBOOKING_API=" OFF ").site_options == {"api": "off"}
+    with pytest.raises(SettingsError, match=r"^LIBREBOOKING_API: must be auto, on or off, not 'sometimes'$"):
+        _load(CLUB_SITE="librebooking", LIBREBOOKING_API="sometimes")
 
 
 def test_check_masks_secrets() -> None:

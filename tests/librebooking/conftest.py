@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from booking.sites.librebooking import LibreBookingAdapter
+from booking.sites.librebooking.adapter import LibreBookingAdapter
 from booking.timebase import SystemClock
 from sim.librebooking import LibreBookingConfig, RunningLibreBooking, run_librebooking
 from tests.librebooking.helpers import Api, Browser, adapter, pin

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from booking.sites.base import SiteConfig
-from booking.sites.librebooking import LibreBookingAdapter
+from booking.sites.librebooking.adapter import LibreBookingAdapter
 from booking.timebase import SystemClock
 from sim.librebooking import RunningLibreBooking
 
@@ -34,9 +34,15 @@ def pin(server: RunningLibreBooking, instant: dt.datetime = NOON) -> SystemClock
 
 
 def adapter(
-    server: RunningLibreBooking, clock: SystemClock, court_map: dict[int, str] | None = None, **extra: str
+    server: RunningLibreBooking,
+    clock: SystemClock,
+    court_map: dict[int, str] | None = None,
+    timezone: ZoneInfo = LONDON,
+    **extra: str,
 ) -> LibreBookingAdapter:
-    config = SiteConfig(base_url=server.url, court_map=court_map, timeout_s=5.0, extra=extra)
+    config = SiteConfig(
+        base_url=server.url, court_map=court_map, timeout_s=5.0, timezone=timezone, extra=extra
+    )
     return LibreBookingAdapter(config, clock)
 
 

@@ -22,11 +22,11 @@ import pytest
 
 from booking.events import EventKind, ProgressEvent
 from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
-from booking.release import to_utc
+from booking.release import ReleaseChoice, to_utc
 from booking.run import DOUBLE_BOOKED
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
-from booking.sites.registry import create_adapter
+from booking.sites.registry import create_adapter, platform
 from booking.timebase import SystemClock
 from sim.librebooking import LibreBookingConfig, RunningLibreBooking, start_librebooking
 from storage import Storage
@@ -89,7 +89,11 @@ async def librebooking_world(
     storage = await Storage.open(tmp_path, (key,))
     config = SiteConfig(base_url=server.url, timeout_s=5.0, extra={"api": path})
     service = BookingService(
-        storage, lambda: create_adapter("librebooking", config, clock), clock, policy=FAST_POLICY
+        storage,
+        lambda: create_adapter("librebooking", config, clock),
+        clock,
+        policy=FAST_POLICY,
+        release=ReleaseChoice(fallback=platform("librebooking").fallback_release),
     )
     world = LibreBookingWorld(server, storage, service, clock)
     service.bus.listen(world.record)

@@ -12,8 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.sites import librebooking_api as api
-from booking.sites import librebooking_pages as pages
 from booking.sites.errors import (
     InvalidRequest,
     LimitReached,
@@ -25,7 +23,8 @@ from booking.sites.errors import (
     SiteError,
     SlotTaken,
 )
-from booking.sites.librebooking_refusals import refusal_error
+from booking.sites.librebooking import api, pages
+from booking.sites.librebooking.refusals import refusal_error
 from sim.librebooking import LibreBookingConfig, LibreBookingState
 from sim.librebooking import pages as drawn
 from sim.librebooking.state import Refusal, WebSession

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from booking.sites.mrbs import MrbsAdapter
+from booking.sites.mrbs.adapter import MrbsAdapter
 from booking.timebase import SystemClock
 from sim.mrbs import MrbsConfig, RunningMrbs, run_mrbs
 from tests.mrbs.helpers import Browser, adapter, pin

@@ -12,7 +12,7 @@ import aiohttp
 from bs4 import BeautifulSoup
 
 from booking.sites.base import SiteConfig
-from booking.sites.mrbs import MrbsAdapter
+from booking.sites.mrbs.adapter import MrbsAdapter
 from booking.timebase import SystemClock
 from sim.mrbs import RunningMrbs
 

@@ -20,11 +20,11 @@ import pytest
 
 from booking.events import EventKind, ProgressEvent
 from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
-from booking.release import to_utc
+from booking.release import ReleaseChoice, to_utc
 from booking.run import DOUBLE_BOOKED, STILL_UNCLEAR
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
-from booking.sites.registry import create_adapter
+from booking.sites.registry import create_adapter, platform
 from booking.timebase import SystemClock
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
 from storage import Storage
@@ -87,7 +87,11 @@ async def mrbs_world(
     storage = await Storage.open(tmp_path, (key,))
     config = SiteConfig(base_url=server.url, timeout_s=5.0)
     service = BookingService(
-        storage, lambda: create_adapter("mrbs", config, clock), clock, policy=FAST_POLICY
+        storage,
+        lambda: create_adapter("mrbs", config, clock),
+        clock,
+        policy=FAST_POLICY,
+        release=ReleaseChoice(fallback=platform("mrbs").fallback_release),
     )
     world = MrbsWorld(server, storage, service, clock)
     service.bus.listen(world.record)

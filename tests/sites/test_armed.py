@@ -14,7 +14,7 @@ import pytest
 
 from booking.gate import FireGates
 from booking.sites.base import SiteConfig, Slot
-from booking.sites.democlub import DemoClubAdapter
+from booking.sites.democlub.adapter import DemoClubAdapter
 from booking.sites.errors import (
     NotOpenYet,
     RateLimited,
@@ -22,7 +22,7 @@ from booking.sites.errors import (
     SlotTaken,
     TemporarilyUnavailable,
 )
-from booking.sites.mrbs import MrbsAdapter
+from booking.sites.mrbs.adapter import MrbsAdapter
 from booking.timebase import SystemClock
 from sim.club.config import ClubConfig
 from sim.club.runner import RunningClub, run_club

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from yarl import URL
 
 from booking.sites.base import Booking, CellState, Prepared, SiteConfig, Slot
-from booking.sites.democlub import DemoClubAdapter
+from booking.sites.democlub.adapter import DemoClubAdapter
 from booking.sites.errors import (
     InvalidRequest,
     LoginFailed,

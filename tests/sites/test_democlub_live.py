@@ -11,7 +11,7 @@ from datetime import time as clock_time
 import pytest
 
 from booking.sites.base import CellState, SiteConfig, Slot
-from booking.sites.democlub import DemoClubAdapter
+from booking.sites.democlub.adapter import DemoClubAdapter
 from booking.sites.errors import (
     HoldExpired,
     InvalidRequest,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booking.sites import democlub_pages as pages
 from booking.sites.base import CellState
+from booking.sites.democlub import pages
 from booking.sites.errors import (
     HoldExpired,
     InvalidRequest,

@@ -1,7 +1,7 @@
 """The democlub adapter: the simulated club's HTML site (contract: sim/club/README.md).
 
 One instance is one member's conversation: its own aiohttp session, cookie jar and keep-alive pool.
-Pages are read by `democlub_pages`; this module adds HTTP, court numbering and session recovery.
+Pages are read by `pages`; this module adds HTTP, court numbering and session recovery.
 
 Session recovery: a member page that comes back as the login page raises SessionExpired; the adapter
 logs in again once with the credentials it keeps in memory and repeats the call once. `commit` is never
@@ -19,7 +19,6 @@ from typing import Any
 from yarl import URL
 
 from booking.clocksync import estimate_offset
-from booking.sites import democlub_pages as pages
 from booking.sites.armed import ArmedRequest
 from booking.sites.base import (
     ArmedPrepare,
@@ -32,6 +31,7 @@ from booking.sites.base import (
     SiteConfig,
     Slot,
 )
+from booking.sites.democlub import pages
 from booking.sites.errors import InvalidRequest, PageNotUnderstood, SessionExpired
 from booking.sites.http import Reply, date_probe, fetch
 from booking.sites.member import HttpMemberAdapter

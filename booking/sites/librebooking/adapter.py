@@ -12,7 +12,7 @@ ways in.
   once); a booking request the disabled API turned away was certainly not made, so commit says
   SessionExpired and the engine prepares it again for the web form.
 - **Refusals** come as words only (the API's `errors`, the web form's failure fragment), read in English
-  and German by `librebooking_refusals`; anything else is "refused by the club: <their words>".
+  and German by `refusals`; anything else is "refused by the club: <their words>".
 - **No locking.** LibreBooking checks, then inserts, with nothing in between: one member's booking
   requests never overlap (the engine's member lock), a commit is never repeated here, and after an unclear
   answer the engine reads `my_bookings` - the member's own bookings, by their own user id - before anything
@@ -20,18 +20,19 @@ ways in.
 - **Whose.** A booking is the member's only by their user id (API) or LibreBooking's IsOwner (web). No
   member id but their own is ever sent: the API body has no `userId` (LibreBooking would book in that
   member's name), the web form carries the id reservation.php shows the member.
-- **The release rule** is each court's maximum notice (API `maxNotice`), measured to the booking's end in
-  elapsed seconds; courts with different notices use the shortest (every court is open by then). The web
-  pages do not show it: there, and for courts without one, the `window_days` setting (default 7) is used.
+- **The release rule** published is each court's maximum notice (API `maxNotice`), measured to the
+  booking's end in elapsed seconds; courts with different notices use the shortest (every court is open by
+  then). The web pages do not show it: there the adapter publishes none, and the domain decides
+  (booking.release.ReleaseChoice: the platform's fallback of 7 days, or the host's BOOKING_WINDOW_DAYS).
 - Booking is one request, so `prepare` is local and there is no hold to take early; `arm` builds that
   request (the API's JSON POST, or the web form) to be fired at the release, and `commit` reads its answer.
 - Sessions: an expired one (API 401, or the web's redirect to its login page) is renewed once by the base
   class; at commit the adapter logs in again itself and says SessionExpired (the booking was not made).
 
-Settings (`SiteConfig.extra`): api (auto | on | off: LIBREBOOKING_API), schedule (id or name:
-LIBREBOOKING_SCHEDULE; default the site's default schedule), timezone (the club's; default
-Europe/London), window_days (the notice on the web pages, in days), language (sent as LibreBooking's `language`
-cookie, e.g. de_de), max_slots (default: from the courts' maximum length, else 2), max_per_day (none).
+Settings (`SiteConfig.extra`, see the package's PLATFORM): api (auto | on | off: LIBREBOOKING_API),
+schedule (id or name: LIBREBOOKING_SCHEDULE; default the site's default schedule), language (sent as
+LibreBooking's `language` cookie, e.g. de_de: LIBREBOOKING_LANGUAGE), max_slots (default: from the courts'
+maximum length, else 2), max_per_day (none). The club's time zone is SiteConfig.timezone.
 """
 
 from __future__ import annotations
@@ -44,15 +45,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 from yarl import URL
 
 from booking.clocksync import estimate_offset
 from booking.release import ReleaseRule, WindowKind, to_utc
-from booking.sites import librebooking_api as api
-from booking.sites import librebooking_pages as pages
 from booking.sites.armed import ArmedCommit, ArmedRequest, sent_reply
 from booking.sites.base import (
     ArmedPrepare,
@@ -70,13 +68,13 @@ from booking.sites.court_map import mapped_court
 from booking.sites.errors import (
     InvalidRequest,
     LoginRequired,
-    NotOpenYet,
     PageNotUnderstood,
     SessionExpired,
     SiteError,
 )
 from booking.sites.http import Reply, date_probe, fetch
-from booking.sites.librebooking_refusals import refusal_error
+from booking.sites.librebooking import api, pages
+from booking.sites.librebooking.refusals import refusal_error
 from booking.sites.member import HttpMemberAdapter
 from booking.timebase import Clock
 from booking.validation import slot_starts
@@ -116,8 +114,6 @@ class LibreBookingSettings:
 
     api: str  # "auto", "on" or "off"
     schedule: str | None
-    timezone: ZoneInfo
-    window_days: int | None
     language: str | None
     max_slots: int | None
     max_per_day: int | None
@@ -129,16 +125,9 @@ class LibreBookingSettings:
             raise ValueError(
                 f"LibreBooking setting api (LIBREBOOKING_API) must be auto, on or off, not {choice!r}"
             )
-        zone = (extra.get("timezone") or "Europe/London").strip()
-        try:
-            timezone = ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"LibreBooking setting timezone: unknown time zone {zone!r}") from None
         return cls(
             api=choice,
             schedule=(extra.get("schedule") or "").strip() or None,
-            timezone=timezone,
-            window_days=_count(extra, "window_days", minimum=0),
             language=(extra.get("language") or "").strip() or None,
             max_slots=_count(extra, "max_slots", minimum=1),
             max_per_day=_count(extra, "max_per_day", minimum=0),
@@ -235,7 +224,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         self._require_login()
         assert self._way is not None
         resource_id = await self._resource_id(slot.court)
-        start = int(to_utc(datetime.combine(slot.day, slot.start), self._settings.timezone).timestamp())
+        start = int(to_utc(datetime.combine(slot.day, slot.start), self._config.timezone).timestamp())
         booking = _Booking(resource_id, start, start + slot.duration_min * 60, self._way)
         return Prepared(slot, {"booking": booking})
 
@@ -282,11 +271,6 @@ class LibreBookingAdapter(HttpMemberAdapter):
                 "The club has switched its booking API off, so the booking was not made. courtbot uses the "
                 "club's web pages now; the booking has to be prepared again."
             ) from None
-        except NotOpenYet as refusal:
-            rules = await self.rules()  # read with the courts before the release: no request now
-            slot = prepared.slot
-            opens_at = rules.release.release_instant(slot.day, slot.start, slot.duration_min, rules.timezone)
-            raise NotOpenYet(str(refusal), opens_at) from None
         return Booking(reference, prepared.slot, double=await self._held_twice(booking, reference))
 
     async def my_bookings(self) -> list[Booking]:
@@ -395,9 +379,9 @@ class LibreBookingAdapter(HttpMemberAdapter):
             {s.id: s.name for s in schedules}, next((s.id for s in schedules if s.default), schedules[0].id)
         )
         zone = next(s.timezone for s in schedules if s.id == schedule)
-        if zone != self._settings.timezone.key:
+        if zone != self._config.timezone.key:
             raise InvalidRequest(
-                f"The club's schedule keeps {zone} time, not {self._settings.timezone.key}. "
+                f"The club's schedule keeps {zone} time, not {self._config.timezone.key}. "
                 "Set the club's time zone (CLUB_TIMEZONE) to the schedule's."
             )
         resources = [
@@ -456,7 +440,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
 
     def _check_zone_of(self, page: pages.SchedulePage) -> None:
         """Each day of the schedule starts at midnight in the site's zone: it must be the club's."""
-        zone = self._settings.timezone
+        zone = self._config.timezone
         for start in page.day_starts:
             local = datetime.fromtimestamp(start, zone)
             if (local.hour, local.minute) != (0, 0):
@@ -485,7 +469,7 @@ class LibreBookingAdapter(HttpMemberAdapter):
         max_slots = self._settings.max_slots or (max(1, min(known)) if known else 2)
         return ClubRules(
             release=self._release(site, ours),
-            timezone=self._settings.timezone,
+            timezone=self._config.timezone,
             slot_minutes=slot_s // 60,
             opens=opens,
             closes=closes,
@@ -496,12 +480,15 @@ class LibreBookingAdapter(HttpMemberAdapter):
             hold_before_open=False,  # no hold: the booking request is the first request, armed
         )
 
-    def _release(self, site: _Site, ours: list[int]) -> ReleaseRule:
+    def _release(self, site: _Site, ours: list[int]) -> ReleaseRule | None:
         """The shortest maximum notice of our courts (by then every one of them is open), counted in elapsed
-        seconds back from a booking's end; the `window_days` setting where the club shows none."""
+        seconds back from a booking's end; None where the club shows none (its web pages)."""
         notices = [n for n in (site.notices.get(rid) for rid in ours) if n]
-        seconds = min(notices) if notices else (self._settings.window_days or 7) * 86400
-        return ReleaseRule(WindowKind.ROLLING_END_ELAPSED, seconds // 86400, seconds=seconds % 86400)
+        if not notices:
+            return None
+        return ReleaseRule(
+            WindowKind.ROLLING_END_ELAPSED, min(notices) // 86400, seconds=min(notices) % 86400
+        )
 
     async def _resource_id(self, court: int) -> int:
         site_id = next((c.site_id for c in await self.courts() if c.number == court), None)
@@ -539,8 +526,8 @@ class LibreBookingAdapter(HttpMemberAdapter):
         cells: Iterable[_Cell],
         held: Iterable[_Held],
     ) -> DayGrid:
-        """Our courts' slots of `day`: held ones the member's or someone else's, free ones only where they
-        can be booked now (started or not yet released: closed), the rest closed."""
+        """Our courts' slots of `day`: held ones the member's or someone else's, free ones free, begun or
+        closed-hour ones closed."""
         slot_s = rules.slot_minutes * 60
         states: dict[tuple[int, int], CellState] = {}
         for rid, start, end, kind in cells:
@@ -557,9 +544,8 @@ class LibreBookingAdapter(HttpMemberAdapter):
             local = self._local(at)
             if rid not in ours or local.date() != day or local.time() not in starts:
                 continue
-            opens = rules.release.release_instant(day, local.time(), rules.slot_minutes, rules.timezone)
-            if at <= now or (state is CellState.FREE and now < opens.timestamp()):
-                state = CellState.CLOSED
+            if at <= now:
+                state = CellState.CLOSED  # a slot that has begun, whatever it shows
             grid[(ours[rid], local.time())] = state
         return DayGrid(day, grid)
 
@@ -759,14 +745,14 @@ class LibreBookingAdapter(HttpMemberAdapter):
         return Slot(court, local.date(), local.time(), (end - start) // 60)
 
     def _local(self, instant: float) -> datetime:
-        return datetime.fromtimestamp(instant, self._settings.timezone).replace(tzinfo=None)
+        return datetime.fromtimestamp(instant, self._config.timezone).replace(tzinfo=None)
 
     def _iso(self, instant: int) -> str:
         """A time as the API takes it: ISO 8601 with the club's offset (sent explicitly)."""
-        return datetime.fromtimestamp(instant, self._settings.timezone).isoformat()
+        return datetime.fromtimestamp(instant, self._config.timezone).isoformat()
 
     def _today(self) -> date:
-        return datetime.fromtimestamp(self._clock.now(), self._settings.timezone).date()
+        return datetime.fromtimestamp(self._clock.now(), self._config.timezone).date()
 
     def _tomorrow(self) -> date:
         """A day whose layout is all ahead: past slots look alike on the web, reservable or not."""

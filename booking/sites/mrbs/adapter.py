@@ -2,11 +2,11 @@
 club's courts and its rooms the courts (what it does over HTTP: docs/platforms/mrbs.md).
 
 One instance is one member's conversation: its own aiohttp session (MRBS's two session cookies live in
-its jar), CSRF token and keep-alive pool. Pages are read by `mrbs_pages`; this module adds HTTP, court
+its jar), CSRF token and keep-alive pool. Pages are read by `pages`; this module adds HTTP, court
 numbering, the club's rules and session recovery.
 
-- MRBS publishes no machine-readable rules: slot length and opening hours come from the day view, the
-  release rule from the settings (MRBS's default: a rolling 7-day window to the booking's end).
+- MRBS publishes no machine-readable rules: slot length and opening hours come from the day view; it
+  shows no release rule (the platform's fallback, or the host's settings, decide it: booking.release).
 - Booking is one POST, so `prepare` is local and there is no hold to take early: at the release instant
   the engine sends exactly one request, that POST, built and connected beforehand (`arm`), its answer
   read by `commit`. MRBS answers a booking it accepts with a redirect to the day view,
@@ -21,10 +21,9 @@ numbering, the club's rules and session recovery.
 - Session recovery as in the democlub adapter: a member page that shows us logged out raises
   SessionExpired; the adapter logs in again once and repeats the call once, except a commit.
 
-Settings (`SiteConfig.extra`): area (id or name; default the site's default area), description (what
-bookings are made under; default the username), window_days (7), window_measure ("end" | "start"),
-opens_at ("HH:MM[:SS]": a fixed opening time instead of the rolling window), timezone (the club's;
-default Europe/London), language (sent as Accept-Language), max_slots (2), max_per_day (none).
+Settings (`SiteConfig.extra`, see the package's PLATFORM): area (id or name; default the site's default
+area), description (what bookings are made under; default the username), language (sent as
+Accept-Language), max_slots (2), max_per_day (none). The club's time zone is SiteConfig.timezone.
 """
 
 from __future__ import annotations
@@ -37,13 +36,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from yarl import URL
 
 from booking.clocksync import estimate_offset
-from booking.release import ReleaseRule, WindowKind, to_utc
-from booking.sites import mrbs_pages as pages
+from booking.release import to_utc
 from booking.sites.armed import ArmedCommit, ArmedRequest, sent_reply
 from booking.sites.base import (
     ArmedPrepare,
@@ -61,11 +58,11 @@ from booking.sites.court_map import mapped_court
 from booking.sites.errors import InvalidRequest, LoginRequired, PageNotUnderstood, SessionExpired
 from booking.sites.http import Reply, date_probe, fetch
 from booking.sites.member import HttpMemberAdapter
+from booking.sites.mrbs import pages
 from booking.timebase import Clock
 
 T = TypeVar("T")
 
-_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _REDIRECTS = (301, 302, 303)
 #: a small static file of MRBS's: a clock probe that starts no PHP session and renders no page
@@ -82,36 +79,16 @@ class MrbsSettings:
 
     area: str | None
     description: str | None
-    release: ReleaseRule
-    timezone: ZoneInfo
     language: str | None
     max_slots: int
     max_per_day: int | None
 
     @classmethod
     def from_extra(cls, extra: Mapping[str, str]) -> MrbsSettings:
-        days = _whole(extra, "window_days", 7, minimum=0)
-        measure = (extra.get("window_measure") or "end").strip().lower()
-        if measure not in ("end", "start"):
-            raise ValueError(f"MRBS setting window_measure must be 'end' or 'start', not {measure!r}")
-        opens_at = (extra.get("opens_at") or "").strip()
-        if opens_at:
-            release = ReleaseRule(WindowKind.TIME_OF_DAY, days, _clock_time(opens_at))
-        else:
-            release = ReleaseRule(
-                WindowKind.ROLLING_END if measure == "end" else WindowKind.ROLLING_START, days
-            )
-        zone = (extra.get("timezone") or "Europe/London").strip()
-        try:
-            timezone = ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"MRBS setting timezone: unknown time zone {zone!r}") from None
         per_day = (extra.get("max_per_day") or "").strip()
         return cls(
             area=(extra.get("area") or "").strip() or None,
             description=(extra.get("description") or "").strip() or None,
-            release=release,
-            timezone=timezone,
             language=(extra.get("language") or "").strip() or None,
             max_slots=_whole(extra, "max_slots", 2, minimum=1),
             max_per_day=_whole(extra, "max_per_day", 0, minimum=0) if per_day else None,
@@ -150,7 +127,7 @@ class MrbsAdapter(HttpMemberAdapter):
     async def rules(self) -> ClubRules:
         if self._rules is None:
             layout = await self._area_layout()
-            zone = self._settings.timezone
+            zone = self._config.timezone
             first = to_utc(datetime.combine(layout.day, layout.starts[0]), zone)
             if layout.first_slot_at is not None and layout.first_slot_at != int(first.timestamp()):
                 shown = datetime.fromtimestamp(layout.first_slot_at, UTC)
@@ -160,7 +137,7 @@ class MrbsAdapter(HttpMemberAdapter):
                 )
             closes_minutes = layout.starts[-1].hour * 60 + layout.starts[-1].minute + layout.slot_minutes
             self._rules = ClubRules(
-                release=self._settings.release,
+                release=None,  # MRBS shows none
                 timezone=zone,
                 slot_minutes=layout.slot_minutes,
                 opens=layout.starts[0],
@@ -193,7 +170,7 @@ class MrbsAdapter(HttpMemberAdapter):
 
     async def availability(self, day: date) -> DayGrid:
         ours = {int(c.site_id): c.number for c in await self.courts()}
-        rules = await self.rules()
+        zone = (await self.rules()).timezone
         if self._credentials is None:
             view, mine = await self._day_view(day), None
         else:
@@ -210,11 +187,9 @@ class MrbsAdapter(HttpMemberAdapter):
             state = _STATES[raw]
             if state is CellState.BOOKED and mine is not None:
                 state = _whose(holders.get((room, start), []), mine)
-            begins = to_utc(datetime.combine(day, start), rules.timezone).timestamp()
-            opens = rules.release.release_instant(day, start, rules.slot_minutes, rules.timezone).timestamp()
-            # A past slot is closed whatever it shows; a free one not yet released cannot be booked either.
-            if begins <= now or (state is CellState.FREE and now < opens):
-                state = CellState.CLOSED
+            if to_utc(datetime.combine(day, start), zone).timestamp() <= now:
+                state = CellState.CLOSED  # a slot that has begun, whatever it shows
+
             cells[(ours[room], start)] = state
         return DayGrid(day, cells)
 
@@ -275,10 +250,7 @@ class MrbsAdapter(HttpMemberAdapter):
                 "Your club session had expired, so the booking was not made. "
                 "You are logged in again; the booking has to be prepared again."
             ) from None
-        slot = prepared.slot
-        rules = await self.rules()
-        opens_at = rules.release.release_instant(slot.day, slot.start, slot.duration_min, rules.timezone)
-        raise pages.refusal_error(refusal, opens_at)
+        raise pages.refusal_error(refusal)
 
     async def my_bookings(self) -> list[Booking]:
         return await self._member("my bookings", self._my_bookings)
@@ -375,7 +347,7 @@ class MrbsAdapter(HttpMemberAdapter):
 
     async def _my_bookings(self) -> list[Booking]:
         ours = {int(c.site_id): c.number for c in await self.courts()}
-        zone = self._settings.timezone
+        zone = self._config.timezone
         now = self._clock.now()
         rows = [row for row in await self._my_rows() if row.room_id in ours and row.start > now]
         by_day: dict[date, list[pages.SearchRow]] = {}
@@ -493,7 +465,7 @@ class MrbsAdapter(HttpMemberAdapter):
         return int(site_id)
 
     def _today(self) -> date:
-        return datetime.fromtimestamp(self._clock.now(), self._settings.timezone).date()
+        return datetime.fromtimestamp(self._clock.now(), self._config.timezone).date()
 
     # -- plumbing ------------------------------------------------------------------------------------
 
@@ -583,13 +555,3 @@ def _whole(extra: Mapping[str, str], key: str, default: int, *, minimum: int) ->
     if not _NUMBER.fullmatch(raw) or int(raw) < minimum:
         raise ValueError(f"MRBS setting {key} must be a whole number of at least {minimum}, not {raw!r}")
     return int(raw)
-
-
-def _clock_time(text: str) -> time:
-    match = _CLOCK.fullmatch(text)
-    if match:
-        try:
-            return time(int(match[1]), int(match[2]), int(match[3] or 0))
-        except ValueError:
-            pass
-    raise ValueError(f"MRBS setting opens_at must be HH:MM or HH:MM:SS, not {text!r}")

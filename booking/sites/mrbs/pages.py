@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 from itertools import pairwise
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -306,7 +306,7 @@ def parse_cancel_reply(html: str, reference: str) -> None:
     raise PageNotUnderstood(page, "the club answered the cancellation with a page that is not a redirect")
 
 
-def refusal_error(refusal: Refusal, opens_at: datetime | None) -> SiteError:
+def refusal_error(refusal: Refusal) -> SiteError:
     """The typed error for a refusal, the most decisive reason first: a limit or a slot that can no
     longer be booked ends the request, a clash moves on to the next choice, "not open yet" waits."""
     kinds = [(_policy_kind(text), text) for text in refusal.policies]
@@ -321,7 +321,7 @@ def refusal_error(refusal: Refusal, opens_at: datetime | None) -> SiteError:
         return SlotTaken("Someone else has booked that court at that time.")
     if any(kind == "not-open" for kind, _ in kinds):
         # Whatever else the club objects to may well change once the slot opens: ask again then.
-        return NotOpenYet("That slot is not open for booking yet.", opens_at)
+        return NotOpenYet("That slot is not open for booking yet.")
     return RefusedByClub(f"refused by the club: {' '.join(_sentence(text) for _, text in kinds)}")
 
 

@@ -2,7 +2,7 @@
 
 Used when a club keeps LibreBooking's API switched off (its default). The pages speak the member's
 language, so these readers go by ids, classes and `data-*` attributes (docs/platforms/librebooking.md);
-refusal texts are left to `librebooking_refusals`. A whole page must end with `</html>` (a page cut short
+refusal texts are left to `refusals`. A whole page must end with `</html>` (a page cut short
 would silently lose courts or slots), and anything that does not look as expected raises
 `PageNotUnderstood` naming the page: a misread page never passes for a success.
 """
