@@ -86,8 +86,13 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _stamp_date(request: web.Request, response: web.StreamResponse) -> None:
-    """Every answer, redirects and errors included, dates itself in whole seconds of the server clock."""
-    response.headers["Date"] = formatdate(math.floor(request.app[STATE].now()), usegmt=True)
+    """Every answer, redirects and errors included, dates itself in whole seconds of the server clock:
+    when the club took the request, as its application would, however long a slow proxy or network
+    then holds the answer back."""
+    now = request.get(NOW)
+    response.headers["Date"] = formatdate(
+        math.floor(request.app[STATE].now() if now is None else now), usegmt=True
+    )
 
 
 # Helpers

@@ -101,8 +101,12 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _finish_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """A whole-second Date of the server clock on every answer; the session cookies where they changed."""
-    response.headers["Date"] = formatdate(math.floor(request.app[STATE].now()), usegmt=True)
+    """A whole-second Date of the server clock on every answer (when the request was taken, however long
+    injected latency then holds the answer back); the session cookies where they changed."""
+    now = request.get(NOW)
+    response.headers["Date"] = formatdate(
+        math.floor(request.app[STATE].now() if now is None else now), usegmt=True
+    )
     session = request.get(SESSION)
     if session is not None and request.get(SET_COOKIES):
         # Headers are already built when this hook runs, so the cookies go in as headers themselves.
