@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from booking.clockcache import SharedClockEstimate
+from booking.clocksync import fire_instant
 from booking.club import ClubSource
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
@@ -257,7 +258,7 @@ class RequestRun:
             # The first attempt is on disk before we wait, so nothing but the request is left to do at
             # the instant itself.
             pending = await self._record(candidates[0])
-            fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
+            fire_at = fire_instant(sample, release_s)
             if prepared is None:
                 armed = await self._arm(adapter, candidates[0], fire_at)
             await self._gates.wait(fire_at, armed.fire if armed else None)

@@ -71,12 +71,17 @@ class DayGrid:
 
 @dataclass(frozen=True)
 class ClockSample:
-    """The site's clock relative to ours: site_time = our_time + offset_s, known to within error_s."""
+    """The site's clock relative to ours: site_time = our_time + offset_s, known to within error_s.
+
+    `rtt_s` is the median round trip; `min_rtt_s` the floor the bounds assume (each way takes at least
+    half of it), which also says how soon a request can arrive.
+    """
 
     offset_s: float
     error_s: float
     rtt_s: float
     probes: int
+    min_rtt_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -168,5 +173,7 @@ class SiteConfig:
     #: our court number -> the site's court id (COURT_MAP); None: the adapter's own list
     court_map: dict[int, str] | None = None
     timeout_s: float = 10.0
+    #: how long measuring the site's clock may take: a jittery path uses it all, a steady one ends sooner
+    clock_budget_s: float = 6.0
     #: platform-specific settings (e.g. MRBS_AREA)
     extra: dict[str, str] = field(default_factory=dict)

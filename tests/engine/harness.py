@@ -32,6 +32,8 @@ LONDON = ZoneInfo("Europe/London")
 #: site ids of the simulated club's courts 1..4
 SITE_ID = {1: "5", 2: "7", 3: "9", 4: "11"}
 
+#: the clock measured within the short warm-up: a sweep and one burst on loopback
+QUICK_CLOCK_S = 2.0
 FAST_POLICY = Policy(
     warmup_s=3.0,
     not_open_retry_s=2.0,
@@ -109,7 +111,9 @@ async def world(
     storage = await Storage.open(tmp_path, (key,))
     service = BookingService(
         storage,
-        lambda: create_adapter("democlub", SiteConfig(base_url=club.url, timeout_s=5.0), clock),
+        lambda: create_adapter(
+            "democlub", SiteConfig(base_url=club.url, timeout_s=5.0, clock_budget_s=QUICK_CLOCK_S), clock
+        ),
         clock,
         policy=policy,
     )

@@ -28,7 +28,7 @@ from booking.sites.registry import create_adapter
 from booking.timebase import SystemClock
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
 from storage import Storage
-from tests.engine.harness import FAST_POLICY
+from tests.engine.harness import FAST_POLICY, QUICK_CLOCK_S
 from tests.mrbs.helpers import LONDON, ROOM, Browser
 
 #: how long before the release instant the world starts: enough for the clock estimate and a login
@@ -85,7 +85,7 @@ async def mrbs_world(
     clock = SystemClock(shift)
     server = await start_mrbs(MrbsConfig(clock_offset_s=shift, **settings))  # type: ignore[arg-type]
     storage = await Storage.open(tmp_path, (key,))
-    config = SiteConfig(base_url=server.url, timeout_s=5.0)
+    config = SiteConfig(base_url=server.url, timeout_s=5.0, clock_budget_s=QUICK_CLOCK_S)
     service = BookingService(
         storage, lambda: create_adapter("mrbs", config, clock), clock, policy=FAST_POLICY
     )
