@@ -39,8 +39,8 @@ Probe = Callable[[], Awaitable[tuple[float, float, int]]]
 
 #: Lead time when planning probes, so the first planned one is not already late.
 _LEAD_S = 0.005
-#: Probes of a burst closer than this (or than the floor round trip, if smaller) would only queue behind
-#: each other at the server.
+#: Probes of a burst closer than this (or than a typical round trip, if shorter) would only queue behind
+#: each other (and on a busy host, behind their own new connections).
 _MIN_SPACING_S = 0.001
 #: Fewest answered probes to extrapolate the floor round trip from.
 _FLOOR_FIT_MIN = 4
@@ -247,7 +247,7 @@ def _burst(readings: _Readings, earliest: float, size: int, budget: int, min_wid
     window = end - start
     rtt = statistics.median(readings.rtts())
     carried = int(MAX_IN_FLIGHT * max(1.0, window / max(rtt, 1e-6)))
-    apart = int(window / max(min(_MIN_SPACING_S, 2 * half), 1e-4)) + 1
+    apart = int(window / max(min(_MIN_SPACING_S, rtt), 1e-4)) + 1
     wanted = min(max(size, math.ceil(2 * window / min_width_s)), 4 * size)
     n = max(1, min(wanted, budget, carried, apart))
     if n == 1:

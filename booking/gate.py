@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,8 +33,12 @@ class FireGates:
         self._timers: set[asyncio.Task[None]] = set()
 
     async def wait(self, instant: float, fire: Fire | None = None) -> None:
-        """Return at `instant` (on the clock) with every other run waiting for it; `fire` is called first."""
-        key = round(instant, 3)
+        """Return at `instant` (on the clock) with every other run waiting for it; `fire` is called first.
+
+        Runs due within the same millisecond share its gate, which opens at the millisecond's end: never
+        before any of their instants.
+        """
+        key = math.ceil(instant * 1000) / 1000
         gate = self._gates.get(key)
         if gate is None:
             gate = self._gates[key] = _Gate()

@@ -79,7 +79,7 @@ def test_on_a_steady_path_the_bounds_hold_the_truth_and_are_about_the_jitter(
     assert abs(sample.offset_s - offset) <= sample.error_s + 1e-6
     assert sample.error_s <= 0.001 + jitter
     assert sample.min_rtt_s <= 2 * floor + jitter  # the floor, found to within the jitter
-    assert elapsed <= 3.1  # a sweep to find the tick, a burst or two at the next ticks
+    assert elapsed <= 4.1  # a sweep to find the tick, a burst or a few at the next ticks
 
 
 @pytest.mark.parametrize("offset", [-1.5, 0.0, 0.73, 2.4])
