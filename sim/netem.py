@@ -3,8 +3,7 @@ uniform jitter, keeping their order per direction (as TCP delivers them, however
 
 Loopback answers in a tenth of a millisecond; a club on the internet is tens of milliseconds away, with
 jitter. Put this between courtbot and a simulated club to see how the release race goes over a real
-path. The connection set-up itself is not delayed (the kernel accepts it), only the bytes; and asyncio's
-timers fire up to a millisecond late, which is that much more jitter.
+path. The connection set-up itself is not delayed (the kernel accepts it), only the bytes.
 
     python -m sim.netem --to 127.0.0.1:8081 --delay-ms 20 --jitter-ms 5
 """
@@ -21,6 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from yarl import URL
+
+#: How much earlier than due a delivery's timer is set (asyncio's selector waits in whole milliseconds).
+_TIMER_SLACK_S = 0.0015
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,20 @@ class _Direction:
         self._last = max(self._loop.time() + max(crossing, 0.0), self._last)
         self._queue.append((self._last, action, data))
         if len(self._queue) == 1:
-            self._loop.call_at(self._last, self._due)
+            self._loop.call_at(self._last - _TIMER_SLACK_S, self._due)
 
     def _due(self) -> None:
-        """The head is due: deliver it and whatever is due with it, in order (one timer per direction,
-        as asyncio's timers for the same instant may run in any order)."""
-        _, action, data = self._queue.popleft()
-        action(data)
+        """Deliver what is due, in order (one timer per direction: asyncio's timers for the same instant
+        may run in any order). The timer is set early, as it wakes up to a millisecond late; the rest of
+        the wait is spent here, yielding to the loop."""
+        if self._queue[0][0] > self._loop.time():
+            self._loop.call_soon(self._due)
+            return
         while self._queue and self._queue[0][0] <= self._loop.time():
             _, action, data = self._queue.popleft()
             action(data)
         if self._queue:
-            self._loop.call_at(self._queue[0][0], self._due)
+            self._loop.call_at(self._queue[0][0] - _TIMER_SLACK_S, self._due)
 
     def connected(self, transport: asyncio.Transport) -> None:
         self.transport = transport
