@@ -46,7 +46,9 @@ _MIN_SPACING_S = 0.001
 _FLOOR_FIT_MIN = 4
 #: Probes in flight at once at most: what one member's HTTP session keeps open to a site (sites/http.py).
 MAX_IN_FLIGHT = 16
-#: Added to the earliest instant a request may safely leave: the timer's and the sender's own slack.
+#: Added to the earliest instant a request may safely leave: a probe's trip includes work an armed
+#: request does not have (aiohttp building it, the site's own before it dates its answer), which makes
+#: the floor look a little slower than an armed request's way there.
 SEND_MARGIN_S = 0.001
 
 
@@ -155,7 +157,8 @@ async def estimate_offset(
     burst_probes: int = 16,
     max_failures_in_a_row: int = 5,
 ) -> ClockSample:
-    """Estimate server − local from `probe`s until the bounds are at most `min_width_s` wide.
+    """Estimate server − local from `probe`s until the bounds are at most `min_width_s` wide on a steady
+    path (one whose typical round trip is within `min_width_s` of its floor).
 
     Stops early at `max_probes` (failed probes count), after `max_failures_in_a_row` failed probes, or
     when no new sweep or burst can start within `time_budget_s`; one already begun is finished. Failed
