@@ -83,6 +83,7 @@ class _KernelStamped:
 
     def recv(self, size: int) -> bytes:
         data, ancillary, _, _ = self._sock.recvmsg(size, socket.CMSG_SPACE(_TIMESPEC.size))
+        self.received = None
         for level, kind, payload in ancillary:
             if (level, kind) == (socket.SOL_SOCKET, _SO_TIMESTAMPNS) and len(payload) >= _TIMESPEC.size:
                 seconds, nanoseconds = _TIMESPEC.unpack_from(payload)
