@@ -26,6 +26,7 @@ Fire = Callable[[], None]
 
 @dataclass
 class _Gate:
+    at: float  # the latest instant of the runs sharing it
     opened: asyncio.Event = field(default_factory=asyncio.Event)
     fires: list[Fire] = field(default_factory=list)
 
@@ -37,24 +38,30 @@ class FireGates:
         self._timers: set[asyncio.Task[None]] = set()
 
     async def wait(self, instant: float, fire: Fire | None = None) -> None:
-        """Return at `instant` (on the clock) with every other run waiting for it; `fire` is called first."""
+        """Return at `instant` (on the clock) with every other run waiting for it; `fire` is called first.
+
+        Runs due within the same millisecond share one gate, which opens at the latest of their instants:
+        never before any of them.
+        """
         key = round(instant, 3)
         gate = self._gates.get(key)
         if gate is None:
             if not self._gates:
                 gc.freeze()
                 gc.disable()
-            gate = self._gates[key] = _Gate()
+            gate = self._gates[key] = _Gate(instant)
             timer = asyncio.create_task(self._open_at(key, gate))
             self._timers.add(timer)
             timer.add_done_callback(self._timers.discard)
+        gate.at = max(gate.at, instant)
         if fire is not None:
             gate.fires.append(fire)
         await gate.opened.wait()
 
     async def _open_at(self, key: float, gate: _Gate) -> None:
         try:
-            await self._clock.sleep_until(key)
+            while self._clock.now() < gate.at:  # a run joining later may have moved it on
+                await self._clock.sleep_until(gate.at)
         finally:
             self._gates.pop(key, None)
             for fire in gate.fires:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from booking.clockcache import SharedClockEstimate
+from booking.clocksync import fire_instant
 from booking.club import ClubSource
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
@@ -315,7 +316,7 @@ class RequestRun:
         armed: ArmedPrepare | None = None
         fire_at: float | None = None
         if sample is not None and self._server_now() < release_s:
-            fire_at = release_s - self._offset_s - self._half_rtt_s + sample.error_s + 0.001
+            fire_at = fire_instant(sample, release_s)
             candidates = await self._planned(candidates, release_s, fire_at)
         # One member's attempts never overlap, even across requests: on a site that does not lock (MRBS,
         # LibreBooking), two of them in flight could both land and beat the club's own per-day limit. An

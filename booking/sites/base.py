@@ -77,12 +77,17 @@ class DayGrid:
 
 @dataclass(frozen=True)
 class ClockSample:
-    """The site's clock relative to ours: site_time = our_time + offset_s, known to within error_s."""
+    """The site's clock relative to ours: site_time = our_time + offset_s, known to within error_s.
+
+    `rtt_s` is the median round trip; `min_rtt_s` the floor the bounds assume (each way takes at least
+    half of it), which also says how soon a request can arrive.
+    """
 
     offset_s: float
     error_s: float
     rtt_s: float
     probes: int
+    min_rtt_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,8 @@ class SiteConfig:
     #: our court number -> the site's court id (COURT_MAP); None: the adapter's own list
     court_map: dict[int, str] | None = None
     timeout_s: float = 10.0
+    #: how long measuring the site's clock may take: a jittery path uses it all, a steady one ends sooner
+    clock_budget_s: float = 6.0
     #: the club's time zone (CLUB_TIMEZONE), for sites that show times without one
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     #: the platform's own settings by their keys (each platform's `Platform.settings`), already checked

@@ -18,14 +18,17 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
+from sim import gcquiet
 from sim.club import pages
 from sim.club.faults import latency_s, pick_failure, proxy_page
 from sim.club.model import Arrival, Refusal, Session, Slot
 from sim.club.sessions import COOKIE, csrf_ok
 from sim.club.state import ClubState
+from sim.serve import wire_stamp
 
 STATE = web.AppKey("state", ClubState)
 NOW = web.RequestKey("now", float)  # server-clock arrival instant
+WIRE = web.RequestKey("wire", float | None)  # server clock when its bytes arrived (sim.serve)
 FORM = web.RequestKey("form", MultiDictProxy)
 SIM_PREFIX = "/_sim/"
 
@@ -51,6 +54,7 @@ def create_app(state: ClubState) -> web.Application:
     app.router.add_post("/_sim/members", _sim_members)
     app.router.add_post("/_sim/expire-sessions", _sim_expire_sessions)
     app.router.add_post("/_sim/reset", _sim_reset)
+    gcquiet.install(app, state.now)
     return app
 
 
@@ -60,6 +64,7 @@ def create_app(state: ClubState) -> web.Application:
 @web.middleware
 async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Take the arrival instant (once the form is in), then inject faults on all but /_sim/."""
+    request[WIRE] = wire_stamp(request)
     state = request.app[STATE]
     sim = request.path.startswith(SIM_PREFIX)
     if not sim:
@@ -86,8 +91,13 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _stamp_date(request: web.Request, response: web.StreamResponse) -> None:
-    """Every answer, redirects and errors included, dates itself in whole seconds of the server clock."""
-    response.headers["Date"] = formatdate(math.floor(request.app[STATE].now()), usegmt=True)
+    """Every answer, redirects and errors included, dates itself in whole seconds of the server clock:
+    when the club took the request, as its application would, however long a slow proxy or network
+    then holds the answer back."""
+    now = request.get(NOW)
+    response.headers["Date"] = formatdate(
+        math.floor(request.app[STATE].now() if now is None else now), usegmt=True
+    )
 
 
 # Helpers
@@ -151,6 +161,7 @@ def _record(
             request[NOW],
             state.release_at(slot),
             outcome,
+            request[WIRE],
         )
     else:
         arrival = Arrival(
@@ -163,6 +174,7 @@ def _record(
             request[NOW],
             None,
             outcome,
+            request[WIRE],
         )
     state.record_arrival(arrival)
 

@@ -84,9 +84,10 @@ class Arrival:
     date: str | None
     time: str | None
     duration: int | None
-    arrived_at: float  # server-clock epoch seconds
+    arrived_at: float  # server-clock epoch seconds, when the handler took it (what the club decides on)
     release_at: float | None  # None when the request did not name a valid slot
     outcome: str  # "ok", an error code, "session-expired" or "http-<status>"
+    wire_at: float | None = None  # server clock, when its bytes arrived (None: not served by sim.serve)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -99,6 +100,7 @@ class Arrival:
             "arrived_at": self.arrived_at,
             "release_at": self.release_at,
             "outcome": self.outcome,
+            "wire_at": self.wire_at,
         }
 
 

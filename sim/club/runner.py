@@ -42,7 +42,7 @@ class RunningClub:
 async def start_club(config: ClubConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> RunningClub:
     """Serve a club on host:port (port 0: any free port; the URL says which)."""
     state = ClubState(config or ClubConfig())
-    runner, url = await serve(create_app(state), host, port)
+    runner, url = await serve(create_app(state), host, port, wire_clock=state.now)
     return RunningClub(runner, state, url)
 
 

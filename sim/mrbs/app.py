@@ -22,12 +22,14 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
-from sim import proxy
+from sim import gcquiet, proxy
 from sim.mrbs import pages, texts
 from sim.mrbs.state import COOKIE, KEY_COOKIE, Arrival, MrbsState, Session, csrf_ok
+from sim.serve import wire_stamp
 
 STATE = web.AppKey("state", MrbsState)
 NOW = web.RequestKey("now", float)  # server-clock arrival instant
+WIRE = web.RequestKey("wire", float | None)  # server clock when its bytes arrived (sim.serve)
 FORM = web.RequestKey("form", MultiDictProxy)
 SESSION = web.RequestKey("session", Session)
 SET_COOKIES = web.RequestKey("set_cookies", bool)
@@ -63,6 +65,7 @@ def create_app(state: MrbsState) -> web.Application:
     app.router.add_get("/_sim/bookings", _sim_bookings)
     app.router.add_post("/_sim/expire-sessions", _sim_expire_sessions)
     app.router.add_post("/_sim/reset", _sim_reset)
+    gcquiet.install(app, state.now)
     return app
 
 
@@ -72,6 +75,7 @@ def create_app(state: MrbsState) -> web.Application:
 @web.middleware
 async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Read the form, take the arrival instant, then inject faults on all but /_sim/."""
+    request[WIRE] = wire_stamp(request)
     state = request.app[STATE]
     sim = request.path.startswith(SIM_PREFIX)
     if request.method == "POST" and not sim:
@@ -95,8 +99,12 @@ async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 async def _finish_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """A whole-second Date of the server clock on every answer; the session cookies where they changed."""
-    response.headers["Date"] = formatdate(math.floor(request.app[STATE].now()), usegmt=True)
+    """A whole-second Date of the server clock on every answer (when the request was taken, however long
+    injected latency then holds the answer back); the session cookies where they changed."""
+    now = request.get(NOW)
+    response.headers["Date"] = formatdate(
+        math.floor(request.app[STATE].now() if now is None else now), usegmt=True
+    )
     session = request.get(SESSION)
     if session is not None and request.get(SET_COOKIES):
         # Headers are already built when this hook runs, so the cookies go in as headers themselves.
@@ -226,7 +234,7 @@ def _record(
     state = _state(request)
     room, start, end = slot
     release = state.release_at(start, end) if start is not None and end is not None else None
-    state.record_arrival(Arrival(username, room, start, end, request[NOW], release, outcome))
+    state.record_arrival(Arrival(username, room, start, end, request[NOW], release, outcome, request[WIRE]))
 
 
 def _return_page(returl: str | None) -> str:

@@ -42,7 +42,7 @@ class RunningMrbs:
 async def start_mrbs(config: MrbsConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> RunningMrbs:
     """Serve MRBS on host:port (port 0: any free port; the URL says which)."""
     state = MrbsState(config or MrbsConfig())
-    runner, url = await serve(create_app(state), host, port)
+    runner, url = await serve(create_app(state), host, port, wire_clock=state.now)
     return RunningMrbs(runner, state, url)
 
 

@@ -64,9 +64,10 @@ class Arrival:
     room_id: int | None
     start: int | None  # Unix seconds of the (rounded) slot start, when the form named one
     end: int | None
-    arrived_at: float  # server clock
+    arrived_at: float  # server clock, when the handler took it (what MRBS decides on)
     release_at: float | None
     outcome: str  # "booked", "conflict", "policy", "check", "invalid", "session-expired", "login", "http-5xx"
+    wire_at: float | None = None  # server clock, when its bytes arrived (None: not served by sim.serve)
 
 
 @dataclass

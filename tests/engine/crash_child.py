@@ -11,7 +11,7 @@ from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter
 from booking.timebase import SystemClock
 from storage import Storage
-from tests.engine.harness import FAST_POLICY
+from tests.engine.harness import FAST_POLICY, QUICK_CLOCK_S
 
 
 async def main(data_dir: str, key: str, club_url: str) -> None:
@@ -19,7 +19,9 @@ async def main(data_dir: str, key: str, club_url: str) -> None:
     storage = await Storage.open(Path(data_dir), (key,))
     service = BookingService(
         storage,
-        lambda: create_adapter("democlub", SiteConfig(base_url=club_url), clock),
+        lambda: create_adapter(
+            "democlub", SiteConfig(base_url=club_url, clock_budget_s=QUICK_CLOCK_S), clock
+        ),
         clock,
         policy=FAST_POLICY,
     )

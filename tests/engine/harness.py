@@ -24,6 +24,7 @@ from booking.service import BookingService
 from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter
 from booking.timebase import SystemClock
+from sim import netem
 from sim.club.config import ClubConfig
 from sim.club.runner import RunningClub, start_club
 from storage import Storage
@@ -32,6 +33,8 @@ LONDON = ZoneInfo("Europe/London")
 #: site ids of the simulated club's courts 1..4
 SITE_ID = {1: "5", 2: "7", 3: "9", 4: "11"}
 
+#: the clock measured within the short warm-up: a sweep and one burst on loopback
+QUICK_CLOCK_S = 2.0
 FAST_POLICY = Policy(
     warmup_s=3.0,
     not_open_retry_s=2.0,
@@ -100,19 +103,18 @@ async def world(
     lead_s: float = 3.5,
     club_offset_s: float = 0.0,
     policy: Policy = FAST_POLICY,
+    path: netem.Path | None = None,
     **club_settings: object,
 ) -> AsyncIterator[World]:
-    """With `release`, our clock reads `lead_s` seconds before it; the club's runs `club_offset_s` ahead."""
+    """With `release`, our clock reads `lead_s` seconds before it; the club's runs `club_offset_s` ahead.
+    With `path`, courtbot reaches the club through that simulated network path."""
     shift = release.timestamp() - lead_s - time.time() if release else 0.0
     clock = SystemClock(shift)
     club = await start_club(ClubConfig(clock_offset_s=shift + club_offset_s, **club_settings))  # type: ignore[arg-type]
+    proxy = await netem.start_netem(club.url, path) if path else None
+    site = SiteConfig(base_url=proxy.url if proxy else club.url, timeout_s=5.0, clock_budget_s=QUICK_CLOCK_S)
     storage = await Storage.open(tmp_path, (key,))
-    service = BookingService(
-        storage,
-        lambda: create_adapter("democlub", SiteConfig(base_url=club.url, timeout_s=5.0), clock),
-        clock,
-        policy=policy,
-    )
+    service = BookingService(storage, lambda: create_adapter("democlub", site, clock), clock, policy=policy)
     the_world = World(club=club, storage=storage, service=service, clock=clock)
     service.bus.listen(the_world.record)
     await service.start()
@@ -121,6 +123,8 @@ async def world(
     finally:
         await service.stop()
         await storage.close()
+        if proxy:
+            await proxy.stop()
         await club.stop()
 
 

@@ -10,6 +10,7 @@ import pytest
 from booking.events import EventKind
 from booking.models import AttemptOutcome, RequestStatus
 from sim.club.config import Rival
+from sim.netem import Path as NetPath
 from tests.engine.harness import SITE_ID, club_day, next_release, world
 
 RELEASE = next_release()
@@ -132,6 +133,26 @@ async def test_club_clock_offset_is_corrected(tmp_path: Path, key: str, offset_m
         early = [a for a in arrivals if a.arrived_at < RELEASE.timestamp() - 0.010]
         assert early == [], "no request arrives before the release by more than the estimate's error"
         assert (arrivals[0].arrived_at - RELEASE.timestamp()) * 1000 < 100
+
+
+@pytest.mark.parametrize("offset_ms", [730, -250])
+async def test_over_a_jittery_path_the_first_request_lands_just_after_the_release(
+    tmp_path: Path, key: str, offset_ms: int
+) -> None:
+    """20 ± 5 ms each way: the request leaves a floor's half trip early, never arrives before the release
+    and lands within the estimate's bound plus the path's jitter after it."""
+    path = NetPath(0.020, 0.005, seed=offset_ms)
+    async with world(tmp_path, key, release=RELEASE, club_offset_s=offset_ms / 1000, path=path) as w:
+        member = await w.member(1)
+        request = await w.service.submit(member, SLOT_DAY, (time(18),), 60, (2,))
+        done = await w.finished(request.id)
+        assert done.status is RequestStatus.BOOKED, done.reason
+        synced = next(e for e in w.events if e.kind is EventKind.CLOCK_SYNCED)
+        assert synced.clock_offset_ms == pytest.approx(offset_ms, abs=10)
+        first = w.arrivals("alice")[0]
+        assert first.wire_at is not None
+        lateness_ms = (first.wire_at - RELEASE.timestamp()) * 1000
+        assert 0 <= lateness_ms < 40, lateness_ms  # a round trip late before; the bound and jitter now
 
 
 async def test_server_errors_with_latency_still_book_exactly_once(tmp_path: Path, key: str) -> None:

@@ -28,7 +28,7 @@ from booking.sites.registry import create_adapter, platform
 from booking.timebase import SystemClock
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
 from storage import Storage
-from tests.engine.harness import FAST_POLICY
+from tests.engine.harness import FAST_POLICY, QUICK_CLOCK_S
 from tests.mrbs.helpers import LONDON, ROOM, Browser
 
 #: how long before the release instant the world starts: enough for the clock estimate and a login
@@ -85,7 +85,7 @@ async def mrbs_world(
     clock = SystemClock(shift)
     server = await start_mrbs(MrbsConfig(clock_offset_s=shift, **settings))  # type: ignore[arg-type]
     storage = await Storage.open(tmp_path, (key,))
-    config = SiteConfig(base_url=server.url, timeout_s=5.0)
+    config = SiteConfig(base_url=server.url, timeout_s=5.0, clock_budget_s=QUICK_CLOCK_S)
     service = BookingService(
         storage,
         lambda: create_adapter("mrbs", config, clock),
@@ -230,6 +230,7 @@ async def test_a_session_lost_at_the_commit_costs_exactly_one_login(tmp_path: Pa
         member = await world.member(1)
         request = await world.service.submit(member, day, (clock_time(18),), 60, (2,))
         await world.event(request.id, EventKind.LOGGED_IN)
+        await world.clock.sleep_until(release.timestamp() - 0.3)  # armed (1 s before), not yet fired
         assert world.server.state.logins == ["alice"]
         world.server.state.expire_sessions()  # the booking POST at the release finds the session gone
         done = await world.finished(request.id)

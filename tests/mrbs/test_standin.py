@@ -368,6 +368,8 @@ async def test_the_arrival_log_has_server_clock_times_and_release_instants(
     assert (refused.outcome, booked.outcome) == ("policy", "booked")
     assert refused.release_at == dt.datetime(2026, 6, 10, 13, tzinfo=NOON.tzinfo).timestamp()
     assert abs(booked.arrived_at - NOON.timestamp()) < 2 and booked.username == "alice"
+    # the handler's instant, and before it the one its bytes arrived at (what benchmarks measure)
+    assert booked.wire_at is not None and booked.wire_at <= booked.arrived_at < booked.wire_at + 0.5
 
 
 async def test_areas_are_listed_when_there_is_a_choice(browser: OpenBrowser, server: RunningMrbs) -> None:
@@ -403,7 +405,10 @@ async def test_the_control_api_seeds_lists_cancels_and_wipes(
     async with page.http.get(f"{server.url}/_sim/bookings") as resp:
         assert [b["create_by"] for b in await resp.json()] == ["alice"]
     async with page.http.get(f"{server.url}/_sim/arrivals") as resp:
-        assert [a["outcome"] for a in await resp.json()] == ["booked"]
+        [arrival] = await resp.json()
+        assert arrival["outcome"] == "booked" and arrival["wire_at"] <= arrival["arrived_at"]
+    async with page.http.post(f"{server.url}/_sim/gc-quiet", json={"until": server.state.now()}) as resp:
+        assert resp.status == 200
     async with page.http.post(f"{server.url}/_sim/expire-sessions") as resp:
         assert (await resp.json())["expired"] >= 1
     _, text, _ = await page.get("index.php")

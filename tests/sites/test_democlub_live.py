@@ -256,8 +256,8 @@ async def test_clock_offset_estimate(
 ) -> None:
     club.config.clock_offset_s = offset_ms / 1000
     started = systime.perf_counter()
-    sample = await member().server_clock()
-    assert systime.perf_counter() - started < 2.5
+    sample = await member(clock_budget_s=3.0).server_clock()
+    assert systime.perf_counter() - started < 3.5  # the budget, and the burst it ends in
     assert abs(sample.offset_s - offset_ms / 1000) < 0.010
     assert sample.error_s < 0.010
     assert datetime.now(UTC).timestamp() + sample.offset_s == pytest.approx(club.state.now(), abs=0.02)

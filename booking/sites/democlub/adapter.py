@@ -55,7 +55,9 @@ class DemoClubAdapter(HttpMemberAdapter):
     async def server_clock(self) -> ClockSample:
         http = self._http()
         url = self._url("rules")
-        return await estimate_offset(lambda: date_probe(http, url, self._clock), self._clock, max_probes=60)
+        return await estimate_offset(
+            lambda: date_probe(http, url, self._clock), self._clock, time_budget_s=self._config.clock_budget_s
+        )
 
     async def courts(self) -> list[Court]:
         if self._courts is None:

@@ -153,7 +153,9 @@ class MrbsAdapter(HttpMemberAdapter):
     async def server_clock(self) -> ClockSample:
         http = self._http()
         url = self._base / _PROBE_PATH
-        return await estimate_offset(lambda: date_probe(http, url, self._clock), self._clock)
+        return await estimate_offset(
+            lambda: date_probe(http, url, self._clock), self._clock, time_budget_s=self._config.clock_budget_s
+        )
 
     async def courts(self) -> list[Court]:
         if self._courts is None:
