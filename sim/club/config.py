@@ -45,9 +45,15 @@ def parse_day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+#: a rival's `court_id` for an outside player who takes whichever court is free at their moment
+ANY_COURT = "any"
+
+
 @dataclass(frozen=True)
 class Rival:
-    """Another member ("rival") who books a slot `delay_ms` after it is released."""
+    """Another member ("rival") who books a slot `delay_ms` after it is released: `court_id`'s court, or with
+    `ANY_COURT` the first court free at that moment in the club's order, as a player picking from the grid
+    would (so several of them, a few milliseconds apart, are the crowd that empties a release)."""
 
     court_id: str
     date: dt.date

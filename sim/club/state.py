@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from booking.release import to_utc
-from sim.club.config import ClubConfig, Rival, parse_day, parse_hhmm
+from sim.club.config import ANY_COURT, ClubConfig, Rival, parse_day, parse_hhmm
 from sim.club.model import Arrival, Booking, Cell, Grid, Hold, Refusal, Slot, invalid
 from sim.club.sessions import SessionStore
 from sim.siteclock import SiteClock
@@ -52,7 +52,7 @@ class ClubState(SiteClock):
         self._arrivals: list[Arrival] = []
         #: requests per path (all but /_sim/), so tests can tell how politely a client polls
         self.hits: Counter[str] = Counter()
-        self._settled: set[Rival] = set()
+        self._settled: set[tuple[Rival, int]] = set()  # each rival with how many alike came before
 
     # The clock and club time
 
@@ -228,21 +228,40 @@ class ClubState(SiteClock):
         return Cell("booked" if self._held_by_other(member, slot, now) else "free")
 
     def settle_rivals(self, now: float) -> None:
-        """Let every rival whose moment (release + delay) has come book, unless someone beat them to it.
+        """Let every rival whose moment (release + delay) has come book, earliest first, unless someone beat
+        them to it.
 
         Called before any decision at `now`, so a rival's booking exists for exactly the requests that
-        arrive at or after its moment.
+        arrive at or after its moment, and the club it chose from is the club as it was at that moment.
         """
+        due: list[tuple[float, tuple[Rival, int]]] = []
+        seen: Counter[Rival] = Counter()
         for rival in self.config.rivals:
-            if rival in self._settled:
+            key = (rival, seen[rival])  # two alike are two players
+            seen[rival] += 1
+            if key in self._settled:
                 continue
-            slot = Slot(rival.court_id, rival.date, rival.time, rival.duration)
-            moment = self._release_at(slot) + rival.delay_ms / 1000
-            if moment > now:
-                continue
-            self._settled.add(rival)
-            if self._booking_on(slot) is None:
+            moment = self.release_instant(rival.date, rival.time, rival.duration).timestamp()
+            moment += rival.delay_ms / 1000
+            if moment <= now:
+                due.append((moment, key))
+        for moment, key in sorted(due, key=lambda item: item[0]):
+            self._settled.add(key)
+            slot = self._rival_slot(key[0], moment)
+            if slot is not None:
                 self._store(RIVAL, slot, "", moment)
+
+    def _rival_slot(self, rival: Rival, moment: float) -> Slot | None:
+        """What the rival books at `moment`: their court unless it is booked (a hold does not stop them), or
+        for any court the first the grid shows free then (neither booked nor held); None if there is none."""
+        if rival.court_id != ANY_COURT:
+            slot = Slot(rival.court_id, rival.date, rival.time, rival.duration)
+            return slot if self._booking_on(slot) is None else None
+        for court_id in self.config.courts:
+            slot = Slot(court_id, rival.date, rival.time, rival.duration)
+            if self._booking_on(slot) is None and not self._held_by_other(RIVAL, slot, moment):
+                return slot
+        return None
 
     def find_hold(self, hold_id: str | None) -> Hold | None:
         return self._holds.get(hold_id or "")

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from sim.club import Rival, RunningClub
+from sim.club.config import ANY_COURT
 from tests.sim_club.conftest import Login
 from tests.sim_club.helpers import Page, pin
 
@@ -221,6 +222,36 @@ async def test_a_rival_loses_to_a_faster_member(club: RunningClub, member: Login
     assert (await alice.book("5", "2026-06-18", "10:00")).name == "booked"
     pin(club, release, 1.0)
     assert [b.member for b in club.state.bookings()] == ["alice"]
+
+
+async def test_rivals_for_any_court_each_take_the_first_free_one_at_their_moment(
+    club: RunningClub, member: Login
+) -> None:
+    """Outside players every 30 ms: each picks the first court the grid shows free then (held is not)."""
+    day, start = dt.date(2026, 6, 18), dt.time(10, 0)
+    release = club.release_instant(day, start)
+    club.config.rivals = [Rival(ANY_COURT, day, start, delay_ms=30 * k) for k in (3, 1, 2, 4, 5, 5)]
+    pin(club, release, -60)
+    alice, bob = await member("alice"), await member("bob")
+    pin(club, release, 0.045)
+    form = await alice.prepare("7", day.isoformat(), "10:00")
+    assert form.name == "book"  # court 5 went to the first rival; court 7 is now held
+    pin(club, release, 0.075)
+    assert (await bob.book("11", day.isoformat(), "10:00")).name == "booked"
+    pin(club, release, 1.0)
+    # 60 ms: court 7 is held, so 9; from 90 ms on none is free, and those rivals book nothing
+    booked = club.state.bookings()
+    assert [(b.member, b.slot.court_id) for b in booked] == [("rival", "5"), ("rival", "9"), ("bob", "11")]
+    rivals = [b.created_at - release.timestamp() for b in booked if b.member == "rival"]
+    assert rivals == pytest.approx([0.03, 0.06])
+    assert (await alice.commit(form.input("hold_id"))).name == "booked"
+
+
+async def test_alike_rivals_for_any_court_are_two_players(club: RunningClub) -> None:
+    day, start = dt.date(2026, 6, 18), dt.time(10, 0)
+    club.config.rivals = [Rival(ANY_COURT, day, start, delay_ms=10)] * 2
+    pin(club, club.release_instant(day, start), 1.0)
+    assert [b.slot.court_id for b in club.state.bookings()] == ["5", "7"]
 
 
 async def test_commit_store_then_fail_keeps_the_booking_but_loses_the_answer(
