@@ -30,6 +30,7 @@ STATE = web.AppKey("state", ClubState)
 NOW = web.RequestKey("now", float)  # server-clock arrival instant
 WIRE = web.RequestKey("wire", float | None)  # server clock when its bytes arrived (sim.serve)
 FORM = web.RequestKey("form", MultiDictProxy)
+LOGGED = web.RequestKey("logged", int)  # the request's place in the arrival log
 SIM_PREFIX = "/_sim/"
 
 
@@ -37,6 +38,7 @@ def create_app(state: ClubState) -> web.Application:
     app = web.Application(middlewares=[_front])
     app[STATE] = state
     app.on_response_prepare.append(_stamp_date)
+    app.on_response_prepare.append(_stamp_answer)
     app.router.add_get("/", _index)
     app.router.add_get("/login", _get_login)
     app.router.add_post("/login", _post_login)
@@ -98,6 +100,15 @@ async def _stamp_date(request: web.Request, response: web.StreamResponse) -> Non
     response.headers["Date"] = formatdate(
         math.floor(request.app[STATE].now() if now is None else now), usegmt=True
     )
+
+
+async def _stamp_answer(request: web.Request, response: web.StreamResponse) -> None:
+    """A logged booking request's answer is stamped as it is handed over, just before aiohttp writes it
+    (headers and body in one write): the start of the member's next step."""
+    index = request.get(LOGGED)
+    if index is not None:
+        state = request.app[STATE]
+        state.answered(index, state.now())
 
 
 # Helpers
@@ -176,7 +187,7 @@ def _record(
             outcome,
             request[WIRE],
         )
-    state.record_arrival(arrival)
+    request[LOGGED] = state.record_arrival(arrival)
 
 
 def _record_fault(request: web.Request, status: int) -> None:

@@ -88,6 +88,9 @@ class Arrival:
     release_at: float | None  # None when the request did not name a valid slot
     outcome: str  # "ok", an error code, "session-expired" or "http-<status>"
     wire_at: float | None = None  # server clock, when its bytes arrived (None: not served by sim.serve)
+    #: server clock, when the club handed its answer over to be written (None: not answered yet); with the
+    #: member's next request's `wire_at`, how long the member took between the two
+    answered_at: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -101,6 +104,7 @@ class Arrival:
             "release_at": self.release_at,
             "outcome": self.outcome,
             "wire_at": self.wire_at,
+            "answered_at": self.answered_at,
         }
 
 

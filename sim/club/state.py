@@ -7,6 +7,7 @@ Every decision takes `now`, the server-clock instant the request arrived.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import secrets
@@ -266,8 +267,15 @@ class ClubState(SiteClock):
     def find_hold(self, hold_id: str | None) -> Hold | None:
         return self._holds.get(hold_id or "")
 
-    def record_arrival(self, arrival: Arrival) -> None:
+    def record_arrival(self, arrival: Arrival) -> int:
+        """Log a booking request; its place in the log, for `answered`."""
         self._arrivals.append(arrival)
+        return len(self._arrivals) - 1
+
+    def answered(self, index: int, now: float) -> None:
+        """The answer to the logged request at `index` is being written at `now` (server clock)."""
+        if index < len(self._arrivals):  # a reset may have emptied the log meanwhile
+            self._arrivals[index] = dataclasses.replace(self._arrivals[index], answered_at=now)
 
     def release_at(self, slot: Slot) -> float:
         return self._release_at(slot)

@@ -40,6 +40,20 @@ async def test_both_instants_are_in_the_arrival_log(club: RunningClub, member: L
     assert arrival["wire_at"] <= arrival["arrived_at"] < arrival["wire_at"] + 0.5
 
 
+async def test_an_answer_is_stamped_when_it_is_handed_over(club: RunningClub, member: Login) -> None:
+    """After the club's latency, not when it decided: the start of the member's next step."""
+    alice = await member("alice")
+    club.config.latency_ms = 200
+    form = await alice.prepare("5", "2026-06-12", "10:00")
+    received = club.state.now()
+    club.config.latency_ms = 0
+    await alice.commit(form.input("hold_id"))
+    hold, commit = club.state.arrivals()
+    assert hold.answered_at is not None and commit.wire_at is not None
+    assert hold.arrived_at + 0.19 <= hold.answered_at <= received <= commit.wire_at
+    assert commit.answered_at is not None and commit.answered_at >= commit.arrived_at
+
+
 async def test_garbage_collection_is_off_through_the_named_window(
     club: RunningClub, browser: OpenBrowser
 ) -> None:
