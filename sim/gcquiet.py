@@ -57,11 +57,12 @@ class QuietGc:
 _QUIET = web.AppKey("quiet_gc", QuietGc)
 
 
-def install(app: web.Application, now: Callable[[], float]) -> None:
-    """`POST /_sim/gc-quiet` with `{"until": t}` or `{"from": t, "until": t}` (the site's clock, epoch
-    seconds; from: now if left out) → the window as JSON. Collection is back on when the app stops."""
+def install(app: web.Application, now: Callable[[], float], prefix: str = "") -> None:
+    """`POST {prefix}/_sim/gc-quiet` with `{"until": t}` or `{"from": t, "until": t}` (the site's clock,
+    epoch seconds; from: now if left out) → the window as JSON. Collection is back on when the app stops.
+    `prefix`: the folder a site is served under (LibreBooking's /Web), where its other /_sim/ routes are."""
     app[_QUIET] = QuietGc(now)
-    app.router.add_post("/_sim/gc-quiet", _post_gc_quiet)
+    app.router.add_post(prefix + "/_sim/gc-quiet", _post_gc_quiet)
     app.on_cleanup.append(_restore)
 
 

@@ -14,11 +14,12 @@ from email.utils import formatdate
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from sim import proxy
+from sim import gcquiet, proxy
 from sim.librebooking import api, common
 from sim.librebooking import web as pages_web
-from sim.librebooking.common import NOW, PREFIX, STATE, state_of
+from sim.librebooking.common import NOW, PREFIX, STATE, WIRE, state_of
 from sim.librebooking.state import LibreBookingState
+from sim.serve import wire_stamp
 
 SIM_PREFIX = PREFIX + "/_sim/"
 #: a 1x1 icon: Web/favicon.ico, a static file that starts no PHP session (a cheap clock probe)
@@ -38,12 +39,14 @@ def create_app(state: LibreBookingState) -> web.Application:
     app.router.add_get(SIM_PREFIX + "bookings", _sim_bookings)
     app.router.add_post(SIM_PREFIX + "expire-sessions", _sim_expire_sessions)
     app.router.add_post(SIM_PREFIX + "reset", _sim_reset)
+    gcquiet.install(app, state.now, PREFIX)
     return app
 
 
 @web.middleware
 async def _front(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Take the arrival instant, then inject faults on all but /_sim/: a 5xx has no effect."""
+    request[WIRE] = wire_stamp(request)
     state = state_of(request)
     request[NOW] = state.now()
     if request.path.startswith(SIM_PREFIX):

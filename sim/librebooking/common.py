@@ -12,6 +12,7 @@ from sim.librebooking.state import LANGUAGE_COOKIE, Arrival, LibreBookingState, 
 
 STATE = web.AppKey("state", LibreBookingState)
 NOW = web.RequestKey("now", float)  # server-clock arrival instant
+WIRE = web.RequestKey("wire", float | None)  # server clock when its bytes arrived (sim.serve)
 #: where LibreBooking's Web/ folder is served: the URL a club gives its members ends here
 PREFIX = "/Web"
 
@@ -53,7 +54,9 @@ def record(
 ) -> None:
     state = state_of(request)
     release = state.release_at(resource_id, end)
-    state.record_arrival(Arrival(username, resource_id, start, end, request[NOW], release, outcome, via))
+    state.record_arrival(
+        Arrival(username, resource_id, start, end, request[NOW], release, outcome, via, request[WIRE])
+    )
 
 
 async def reserve(

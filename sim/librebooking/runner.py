@@ -50,7 +50,7 @@ async def start_librebooking(
 ) -> RunningLibreBooking:
     """Serve LibreBooking on host:port (port 0: any free port; the URL says which)."""
     state = LibreBookingState(config or LibreBookingConfig())
-    runner, root = await serve(create_app(state), host, port)
+    runner, root = await serve(create_app(state), host, port, wire_clock=state.now)
     return RunningLibreBooking(runner, state, root + PREFIX)
 
 

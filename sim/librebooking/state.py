@@ -76,10 +76,11 @@ class Arrival:
     resource_id: int | None
     start: int | None  # Unix seconds
     end: int | None
-    arrived_at: float  # server clock
+    arrived_at: float  # server clock, when the handler took it (what LibreBooking decides on)
     release_at: float | None
     outcome: str  # "booked", a Refusal code, "session-expired", "csrf", "invalid", "disabled", "http-5xx"
     via: str  # "api" or "web"
+    wire_at: float | None = None  # server clock, when its bytes arrived (None: not served by sim.serve)
 
 
 class LibreBookingState(SiteClock):

@@ -535,6 +535,10 @@ async def test_sim_json(server: RunningLibreBooking, api: OpenApi) -> None:
             [arrival] = await resp.json()
         assert (arrival["username"], arrival["outcome"], arrival["via"]) == ("alice", "booked", "api")
         assert arrival["release_at"] == arrival["end"] - 7 * 86400
+        # the handler's instant, and before it the one its bytes arrived at (what benchmarks measure)
+        assert arrival["wire_at"] <= arrival["arrived_at"] < arrival["wire_at"] + 0.5
+        async with http.post(f"{server.url}/_sim/gc-quiet", json={"until": server.state.now()}) as resp:
+            assert resp.status == 200
         async with http.get(f"{server.url}/_sim/bookings") as resp:
             assert len(await resp.json()) == 1
         async with http.post(f"{server.url}/_sim/expire-sessions") as resp:
