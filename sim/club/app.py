@@ -18,7 +18,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
-from sim import gcquiet
+from sim import gcquiet, siteclock
 from sim.club import pages
 from sim.club.faults import latency_s, pick_failure, proxy_page
 from sim.club.model import Arrival, Refusal, Session, Slot
@@ -57,6 +57,7 @@ def create_app(state: ClubState) -> web.Application:
     app.router.add_post("/_sim/expire-sessions", _sim_expire_sessions)
     app.router.add_post("/_sim/reset", _sim_reset)
     gcquiet.install(app, state.now)
+    siteclock.install(app, state)
     return app
 
 

@@ -14,7 +14,7 @@ from email.utils import formatdate
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from sim import gcquiet, proxy
+from sim import gcquiet, proxy, siteclock
 from sim.librebooking import api, common
 from sim.librebooking import web as pages_web
 from sim.librebooking.common import NOW, PREFIX, STATE, WIRE, state_of
@@ -40,6 +40,7 @@ def create_app(state: LibreBookingState) -> web.Application:
     app.router.add_post(SIM_PREFIX + "expire-sessions", _sim_expire_sessions)
     app.router.add_post(SIM_PREFIX + "reset", _sim_reset)
     gcquiet.install(app, state.now, PREFIX)
+    siteclock.install(app, state, PREFIX)
     return app
 
 

@@ -22,7 +22,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
-from sim import gcquiet, proxy
+from sim import gcquiet, proxy, siteclock
 from sim.mrbs import pages, texts
 from sim.mrbs.state import COOKIE, KEY_COOKIE, Arrival, MrbsState, Session, csrf_ok
 from sim.serve import wire_stamp
@@ -66,6 +66,7 @@ def create_app(state: MrbsState) -> web.Application:
     app.router.add_post("/_sim/expire-sessions", _sim_expire_sessions)
     app.router.add_post("/_sim/reset", _sim_reset)
     gcquiet.install(app, state.now)
+    siteclock.install(app, state)
     return app
 
 

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import math
+import time
 from email.utils import parsedate_to_datetime
 
 import aiohttp
@@ -539,6 +540,9 @@ async def test_sim_json(server: RunningLibreBooking, api: OpenApi) -> None:
         assert arrival["wire_at"] <= arrival["arrived_at"] < arrival["wire_at"] + 0.5
         async with http.post(f"{server.url}/_sim/gc-quiet", json={"until": server.state.now()}) as resp:
             assert resp.status == 200
+        async with http.post(f"{server.url}/_sim/clock", json={"offset_s": 3600}) as resp:
+            assert await resp.json() == {"offset_s": 3600}
+        assert server.state.now() - time.time() == pytest.approx(3600, abs=1)
         async with http.get(f"{server.url}/_sim/bookings") as resp:
             assert len(await resp.json()) == 1
         async with http.post(f"{server.url}/_sim/expire-sessions") as resp:

@@ -409,6 +409,9 @@ async def test_the_control_api_seeds_lists_cancels_and_wipes(
         assert arrival["outcome"] == "booked" and arrival["wire_at"] <= arrival["arrived_at"]
     async with page.http.post(f"{server.url}/_sim/gc-quiet", json={"until": server.state.now()}) as resp:
         assert resp.status == 200
+    async with page.http.post(f"{server.url}/_sim/clock", json={"offset_s": 3600}) as resp:
+        assert await resp.json() == {"offset_s": 3600}
+    assert server.state.now() - time.time() == pytest.approx(3600, abs=1)
     async with page.http.post(f"{server.url}/_sim/expire-sessions") as resp:
         assert (await resp.json())["expired"] >= 1
     _, text, _ = await page.get("index.php")

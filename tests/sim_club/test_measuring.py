@@ -1,10 +1,13 @@
-"""What benchmarks measure the club by: when a request's bytes arrived, and a garbage collector kept quiet."""
+"""What benchmarks measure the club by: when a request's bytes arrived and its answer left, a garbage
+collector kept quiet, and a clock set from another process."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import time
 
+import pytest
 from yarl import URL
 
 from sim.club import RunningClub
@@ -83,3 +86,13 @@ async def test_a_window_must_say_when_it_ends(club: RunningClub, browser: OpenBr
     async with browser(club).http.post(club.url + "/_sim/gc-quiet", json={"from": 1}) as response:
         assert response.status == 400
     assert gc.isenabled()
+
+
+async def test_the_clock_is_set_from_outside(club: RunningClub, browser: OpenBrowser) -> None:
+    """What a benchmark in another process moves so that a release is seconds away."""
+    http = browser(club).http
+    async with http.post(club.url + "/_sim/clock", json={"offset_s": -86400.5}) as response:
+        assert (response.status, await response.json()) == (200, {"offset_s": -86400.5})
+    assert club.state.now() - time.time() == pytest.approx(-86400.5, abs=1)
+    async with http.post(club.url + "/_sim/clock", json={"offset": 1}) as response:
+        assert response.status == 400
