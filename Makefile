@@ -27,6 +27,8 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/adapter.py
 	$(BIN)/python bench/release.py
+	$(BIN)/python bench/release.py --site mrbs --sizes 200 --modes loopback
+	$(BIN)/python bench/release.py --site librebooking --sizes 200 --modes loopback
 	$(BIN)/python bench/bot.py
 
 clean:
