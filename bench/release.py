@@ -1,6 +1,7 @@
 """How soon after the release instant do courtbot's first requests reach the club: 1, 50 and 200 members
 sharing one release, on loopback and over a 40 ms round trip; what the release plan is worth against
-outside players; and memory and restore time with 10,000 scheduled requests.
+outside players; how long courtbot takes between a hold's answer and its commit; and memory and restore
+time with 10,000 scheduled requests.
 
 What is measured, so that it is courtbot and not the simulator:
 - The club is a platform's stand-in (`--site`: democlub, MRBS or LibreBooking) in its own process, as a
@@ -23,10 +24,12 @@ The baseline is what a member does without courtbot, by hand with an alarm or wi
 the release by their own clock (730 ms behind the club's, the same skew as courtbot's), log in, open the
 booking form and book, once, through the same path.
 
-democlub only: the release plan's worth (bench.plan). Then memory and restore time (bench.restore).
+democlub only: the release plan's worth (bench.plan) and the step between the hold's answer and the
+commit (bench.step). Then memory and restore time (bench.restore).
 
     .venv/bin/python bench/release.py [--site democlub|mrbs|librebooking] [--sizes 1,50,200]
-        [--modes loopback,wan] [--repeat R] [--parts release,plan,restore] [--plan-runs R]
+        [--modes loopback,wan] [--repeat R] [--parts release,plan,step,restore] [--plan-runs R]
+        [--step-runs R]
 
 `--repeat R` runs each size R times and reports the figures over all of them (e.g. `--modes wan --sizes 1
 --repeat 20`: is a first request ever early?). `--parts` picks what runs (default: all there is for the
@@ -52,14 +55,15 @@ from bench.runs import Releases, baseline_run, engine_run, lead_s  # noqa: E402
 from bench.sites import SITES  # noqa: E402
 from bench.spawn import delay_proxy  # noqa: E402
 from bench.standin import Standin  # noqa: E402
+from bench.step import step_bench  # noqa: E402
 from booking.run import Policy  # noqa: E402
 
 #: one-way delay and jitter (ms) of each way to the club, per mode; None: straight to it on loopback
 MODES: dict[str, tuple[float, float] | None] = {"loopback": None, "wan": (20.0, 5.0)}
 BASELINE_LEAD_S = 2.0
-#: what each site has to measure (the plan is democlub's: its rivals)
+#: what each site has to measure (the plan and the step are democlub's: its rivals, its hold and commit)
 PARTS = {
-    "democlub": ("release", "plan", "restore"),
+    "democlub": ("release", "plan", "step", "restore"),
     "mrbs": ("release",),
     "librebooking": ("release",),
 }
@@ -117,6 +121,8 @@ async def measure(args: argparse.Namespace, parts: list[str]) -> list[str]:
         lines += await release_bench(args.site, sizes, args.modes.split(","), args.repeat)
     if "plan" in parts:
         lines += await plan_bench(args.plan_runs)
+    if "step" in parts:
+        lines += await step_bench(args.step_runs)
     return lines
 
 
@@ -130,6 +136,7 @@ def main() -> None:
     parser.add_argument(
         "--plan-runs", type=int, default=1, help="releases with the plan, and as many without"
     )
+    parser.add_argument("--step-runs", type=int, default=10)
     args = parser.parse_args()
     unknown = sorted(set(args.modes.split(",")) - set(MODES))
     if unknown:
