@@ -69,6 +69,54 @@ async def test_an_armed_booking_form_holds_and_commits(club: RunningClub, alice:
     assert [b.member for b in club.state.bookings()] == ["alice"]
 
 
+async def test_an_armed_hold_s_commit_leaves_on_the_line_armed_with_it(
+    club: RunningClub, alice: DemoClubAdapter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the form is left to write once the hold's answer is in: nothing goes through aiohttp."""
+    armed = await alice.arm(_slot(club))
+    armed.fire()
+    prepared = await armed.prepared()
+
+    async def through_aiohttp(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the commit went the ordinary way")
+
+    monkeypatch.setattr(alice, "_post", through_aiohttp)
+    booking = await alice.commit(prepared)
+    [booked] = club.state.bookings()
+    assert (booked.reference, booked.member) == (booking.reference, "alice")
+
+
+async def test_a_commit_sent_again_goes_the_ordinary_way(club: RunningClub, alice: DemoClubAdapter) -> None:
+    """The armed line carries one request: after a 429 the same hold is committed through aiohttp."""
+    armed = await alice.arm(_slot(club))
+    armed.fire()
+    prepared = await armed.prepared()
+    club.config.rate_limit_rate = 1.0
+    with pytest.raises(RateLimited):
+        await alice.commit(prepared)
+    club.config.rate_limit_rate = 0.0
+    await alice.commit(prepared)
+    assert [(a.step, a.outcome) for a in club.state.arrivals()] == [
+        ("prepare", "ok"),
+        ("commit", "http-429"),
+        ("commit", "ok"),
+    ]
+
+
+async def test_a_session_lost_at_the_armed_commit_is_reported_and_renewed(
+    club: RunningClub, alice: DemoClubAdapter
+) -> None:
+    armed = await alice.arm(_slot(club))
+    armed.fire()
+    prepared = await armed.prepared()
+    club.state.expire_sessions()
+    with pytest.raises(SessionExpired, match="logged in again"):
+        await alice.commit(prepared)
+    assert club.state.bookings() == []
+    await alice.commit(await alice.prepare(_slot(club)))  # the new session books
+    assert [b.member for b in club.state.bookings()] == ["alice"]
+
+
 async def test_armed_refusals_are_the_same_typed_errors(club: RunningClub, alice: DemoClubAdapter) -> None:
     club.state.book("bob", "7", _slot(club).day, "18:00")
     taken = await alice.arm(_slot(club))

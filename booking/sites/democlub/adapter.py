@@ -8,6 +8,10 @@ logs in again once with the credentials it keeps in memory and repeats the call 
 repeated (an expired session there means the booking was not made; the engine decides what next). A
 login page right after a fresh login is not an expiry but a page we do not understand. Before `login`
 has been called, member calls raise SessionExpired without touching the network.
+
+At a release the hold is armed (booking.sites.armed), and so is its commit: a second connection opened
+with it, given the hold's form as the hold's answer is read. The commit then leaves ~0.5 ms sooner than
+through aiohttp, and the court is only ours once it arrives.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from booking.sites.base import (
     Slot,
 )
 from booking.sites.democlub import pages
-from booking.sites.errors import InvalidRequest, PageNotUnderstood, SessionExpired
+from booking.sites.errors import InvalidRequest, PageNotUnderstood, SessionExpired, TemporarilyUnavailable
 from booking.sites.http import Reply, date_probe, fetch
 from booking.sites.member import HttpMemberAdapter
 from booking.timebase import Clock
@@ -46,6 +50,7 @@ class DemoClubAdapter(HttpMemberAdapter):
         self._base = URL(config.base_url)
         self._rules_page: pages.RulesPage | None = None
         self._courts: list[Court] | None = None
+        self._commit_lines: list[ArmedRequest] = []  # armed commits, closed with the adapter if unused
 
     # -- the interface ---------------------------------------------------------------------------------
 
@@ -95,10 +100,15 @@ class DemoClubAdapter(HttpMemberAdapter):
     async def arm(self, slot: Slot, partner: str | None = None) -> ArmedPrepare:
         params = await self._booking_params(slot, partner)
         self._require_login()
-        url = self._url("book").with_query(params)
-        return _ArmedBookingForm(
-            await ArmedRequest.open(self._http(), "GET", url, self._config.timeout_s), slot, partner
-        )
+        session, timeout = self._http(), self._config.timeout_s
+        hold = await ArmedRequest.open(session, "GET", self._url("book").with_query(params), timeout)
+        try:
+            line: ArmedRequest | None = await ArmedRequest.open(session, "POST", self._url("book"), timeout)
+        except TemporarilyUnavailable:
+            line = None  # the commit goes the ordinary way
+        else:
+            self._commit_lines.append(line)
+        return _ArmedBookingForm(hold, line, slot, partner)
 
     async def _booking_params(self, slot: Slot, partner: str | None) -> dict[str, str]:
         site_id = await self._site_id(slot.court)
@@ -116,7 +126,7 @@ class DemoClubAdapter(HttpMemberAdapter):
         form = _commit_form(prepared.data)
         logins = self._require_login()
         try:
-            confirmed = self._parse(await self._post("book", form), pages.parse_confirmation)
+            confirmed = self._parse(await self._send_commit(prepared, form), pages.parse_confirmation)
         except SessionExpired:
             await self._relogin(logins)
             raise SessionExpired(
@@ -132,6 +142,21 @@ class DemoClubAdapter(HttpMemberAdapter):
                 f"{confirmed.duration_min} min, not the slot asked for",
             )
         return Booking(confirmed.reference, slot)
+
+    async def _send_commit(self, prepared: Prepared, form: Mapping[str, str]) -> Reply:
+        """POST /book: on the line armed with the hold, if it is still open (only the form is left to
+        write), else the ordinary way."""
+        line = prepared.data.get(_COMMIT_LINE)
+        if isinstance(line, ArmedRequest) and line.ready:
+            line.fire(form)
+            return _not_redirected(await line.reply(), "booking confirmation")
+        return await self._post("book", form)
+
+    async def close(self) -> None:
+        for line in self._commit_lines:
+            line.close()
+        self._commit_lines.clear()
+        await super().close()
 
     async def my_bookings(self) -> list[Booking]:
         ours = await self._site_to_ours()
@@ -236,11 +261,29 @@ def _prepared(slot: Slot, form: pages.ConfirmForm, partner: str | None) -> Prepa
     return Prepared(slot, data)
 
 
-class _ArmedBookingForm:
-    """GET /book for the release instant: the booking form (and its hold) in one pre-built request."""
+#: `Prepared.data` key of the connection armed for the commit of a hold armed with it
+_COMMIT_LINE = "commit_line"
 
-    def __init__(self, request: ArmedRequest, slot: Slot, partner: str | None) -> None:
+
+def _not_redirected(reply: Reply, page: str) -> Reply:
+    """An armed request's answer, whose redirects are not followed: one to the login page means that the
+    session had expired (nothing was done)."""
+    if 300 <= reply.status < 400:
+        if reply.headers.get("Location", "").split("?")[0].endswith("/login"):
+            raise SessionExpired("The club session had expired.")
+        raise PageNotUnderstood(page, f"an unexpected redirect (HTTP {reply.status})")
+    return reply
+
+
+class _ArmedBookingForm:
+    """GET /book for the release instant: the booking form (and its hold) in one pre-built request, and a
+    connection for its commit (None if it could not be opened)."""
+
+    def __init__(
+        self, request: ArmedRequest, line: ArmedRequest | None, slot: Slot, partner: str | None
+    ) -> None:
         self._request = request
+        self._line = line
         self._slot = slot
         self._partner = partner
 
@@ -248,15 +291,21 @@ class _ArmedBookingForm:
         self._request.fire()
 
     async def prepared(self) -> Prepared:
-        reply = await self._request.reply()
-        if 300 <= reply.status < 400:
-            if reply.headers.get("Location", "").split("?")[0].endswith("/login"):
-                raise SessionExpired("The club session had expired.")
-            raise PageNotUnderstood("booking form", f"an unexpected redirect (HTTP {reply.status})")
-        return _prepared(self._slot, DemoClubAdapter._parse(reply, pages.parse_confirm_form), self._partner)
+        try:
+            reply = _not_redirected(await self._request.reply(), "booking form")
+            form = DemoClubAdapter._parse(reply, pages.parse_confirm_form)
+            prepared = _prepared(self._slot, form, self._partner)
+        except BaseException:
+            self.close()
+            raise
+        if self._line is not None:
+            prepared.data[_COMMIT_LINE] = self._line
+        return prepared
 
     def close(self) -> None:
         self._request.close()
+        if self._line is not None:
+            self._line.close()
 
 
 def _commit_form(data: Mapping[str, Any]) -> dict[str, str]:
