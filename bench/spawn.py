@@ -1,11 +1,14 @@
 """Processes a benchmark talks to over loopback, each on its own CPU time as a club and a network path
-have theirs: a command that prints its URL once it serves, stopped with SIGTERM."""
+have theirs: a command that prints its URL once it serves, stopped with SIGTERM (bench.cpus: on which
+CPUs)."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from pathlib import Path
+
+from bench import cpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +25,7 @@ class Spawned:
         self._proc = await asyncio.create_subprocess_exec(
             sys.executable, *self._argv, cwd=ROOT, stdout=asyncio.subprocess.PIPE
         )
+        cpus.anywhere(self._proc.pid)
         assert self._proc.stdout is not None
         async for raw in self._proc.stdout:
             line = raw.decode()
@@ -31,6 +35,11 @@ class Spawned:
         if not self.url:
             raise RuntimeError(f"{' '.join(self._argv)} did not start")
         return self
+
+    @property
+    def pid(self) -> int:
+        assert self._proc is not None
+        return self._proc.pid
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._proc is not None

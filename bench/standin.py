@@ -1,7 +1,7 @@
 """A platform's stand-in in its own process, as a club runs on its own machine: started through its
 `Platform.standin` with the benchmark's courts and members (bench.sites), serving until SIGTERM. The
 benchmark reaches it over HTTP only: its /_sim/ routes reset it, set its clock, keep its garbage
-collector quiet and list what arrived.
+collector quiet and list what arrived. It runs on a CPU of its own (bench.cpus).
 
     python -m bench.standin SITE COURTS MEMBERS
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from bench import cpus
 from bench.sites import SITES
 from bench.spawn import Spawned
 from booking.sites.registry import platform
@@ -28,6 +29,15 @@ class Standin(Spawned):
         super().__init__("-m", "bench.standin", site, str(courts), str(members))
         self.site = SITES[site]
         self.courts = courts
+
+    async def __aenter__(self) -> Standin:
+        await super().__aenter__()
+        cpus.apart(self.pid)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await super().__aexit__(*exc)
+        cpus.together()
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
         """A /_sim/ route, e.g. `call("GET", "/_sim/arrivals")`."""
