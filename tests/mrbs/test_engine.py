@@ -190,6 +190,23 @@ async def test_a_private_site_is_read_and_booked_as_a_member(tmp_path: Path, key
         assert (done.reference, entry.create_by, entry.tentative) == (str(entry.id), "alice", False)
 
 
+async def _race_bob_for_court_2(world: MrbsWorld) -> BookingRequest:
+    """Alice (ours, court 2 then 3, 18:00 in two days) books while bob, at a browser, books court 2: MRBS
+    does not lock, and with its race window both pass its check."""
+    member = await world.member(1)
+    day = datetime.fromtimestamp(world.clock.now(), LONDON).date() + timedelta(days=2)
+    rival = Browser(world.server)
+    try:
+        await rival.login("bob")
+        racing = asyncio.create_task(rival.book(ROOM[2], day, clock_time(18)))
+        await asyncio.sleep(0.05)  # bob's booking has passed MRBS's check and not yet been stored
+        request = await world.service.submit(member, day, (clock_time(18),), 60, (2, 3))
+        await racing
+    finally:
+        await rival.close()
+    return request
+
+
 async def test_a_raced_booking_the_club_cannot_show_is_not_followed_by_a_second(
     tmp_path: Path, key: str
 ) -> None:
@@ -197,17 +214,7 @@ async def test_a_raced_booking_the_club_cannot_show_is_not_followed_by_a_second(
     her booking. Her next choice must not be booked: one booking, 'unclear', the admins told, and booked
     once the club's records show it."""
     async with mrbs_world(tmp_path, key, race_window_ms=1000, search_hides={"alice"}) as world:
-        member = await world.member(1)
-        day = datetime.fromtimestamp(world.clock.now(), LONDON).date() + timedelta(days=2)
-        rival = Browser(world.server)
-        try:
-            await rival.login("bob")
-            racing = asyncio.create_task(rival.book(ROOM[2], day, clock_time(18)))
-            await asyncio.sleep(0.05)  # bob's booking has passed MRBS's check and not yet been stored
-            request = await world.service.submit(member, day, (clock_time(18),), 60, (2, 3))
-            await racing
-        finally:
-            await rival.close()
+        request = await _race_bob_for_court_2(world)
         checking = await world.event(request.id, EventKind.CHECKING)
         assert "unclear" in checking.text
         alert = await world.event(request.id, EventKind.CHECKING, outcome=STILL_UNCLEAR)
@@ -277,17 +284,7 @@ async def test_a_member_whose_only_choice_went_to_a_club_mate_is_told_why(tmp_pa
 
 async def test_a_slot_read_back_held_twice_is_reported_not_called_a_success(tmp_path: Path, key: str) -> None:
     async with mrbs_world(tmp_path, key, race_window_ms=1000) as world:
-        member = await world.member(1)
-        day = datetime.fromtimestamp(world.clock.now(), LONDON).date() + timedelta(days=2)
-        rival = Browser(world.server)
-        try:
-            await rival.login("bob")
-            racing = asyncio.create_task(rival.book(ROOM[2], day, clock_time(18)))
-            await asyncio.sleep(0.05)  # bob's booking has passed MRBS's check and not yet been stored
-            request = await world.service.submit(member, day, (clock_time(18),), 60, (2, 3))
-            await racing
-        finally:
-            await rival.close()
+        request = await _race_bob_for_court_2(world)
         done = await world.finished(request.id)
         assert (done.status, done.booked_court) == (RequestStatus.BOOKED, 2)
         [event] = [e for e in world.events if e.request_id == request.id and e.kind is EventKind.BOOKED]
