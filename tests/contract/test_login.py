@@ -31,6 +31,7 @@ async def test_a_wrong_password_is_login_failed_in_our_words_and_is_not_kept(
     # The refused login is not replayed: member calls need a login (and are not a LoginFailed).
     with pytest.raises(SessionExpired):
         await alice.prepare(slot(1, 18))
+    # LoginRequired where the club shows even its courts only to members (LibreBooking): log in first too.
     with pytest.raises((SessionExpired, LoginRequired)):
         await alice.my_bookings()
     assert driver.logins() == 0
