@@ -53,6 +53,7 @@ class ClubState(SiteClock):
         #: requests per path (all but /_sim/), so tests can tell how politely a client polls
         self.hits: Counter[str] = Counter()
         self._settled: set[Rival] = set()
+        self.logins: list[str] = []  # the username of every accepted login, in order
 
     # The clock and club time
 
@@ -301,10 +302,11 @@ class ClubState(SiteClock):
         self.config.members.update(members)
 
     def reset(self) -> None:
-        """Forget bookings, holds, arrivals and which rivals have acted; reseed the fault dice."""
+        """Forget bookings, holds, arrivals, logins and which rivals have acted; reseed the fault dice."""
         self._bookings.clear()
         self._holds.clear()
         self._arrivals.clear()
+        self.logins.clear()
         self.hits.clear()
         self._settled.clear()
         self.reseed()
