@@ -238,6 +238,27 @@ class BookingService:
         """Read the club's rules afresh on next use (they changed, e.g. the playground's release)."""
         self._club = None
 
+    async def retime(self) -> list[BookingRequest]:
+        """The club's release rule changed (the playground's "Release in 30 s"): read it again, and time
+        every request waiting for its release by it; those whose instant moved are returned."""
+        self.forget_club()
+        rules = (await self.club()).rules
+        moved = []
+        for request in await self.storage.requests.with_status((RequestStatus.SCHEDULED,)):
+            assert request.id is not None
+            release = release_of(request, rules)
+            if request.id in self._runs or release == request.release_at:
+                continue
+            await self.storage.requests.set_release(request.id, release)
+            self._scheduler.unschedule(request.id)
+            retimed = request.with_(release_at=release)
+            if release.timestamp() - self._policy.warmup_s > self.clock.now():
+                self._schedule(retimed)
+            else:
+                self._launch(retimed)
+            moved.append(retimed)
+        return moved
+
     def _overridden(self, rules: ClubRules) -> ClubRules:
         """BOOKING_WINDOW_DAYS / BOOKING_OPENS_AT win over what the site says."""
         release = rules.release
