@@ -136,8 +136,7 @@ def days(
         turn.append(button(texts.EARLIER_DAYS_BUTTON, Action.DAY_PAGE, page - 1))
     if page < pages - 1:
         turn.append(button(texts.LATER_DAYS_BUTTON, Action.DAY_PAGE, page + 1))
-    keyboard = [*rows(open_days, 3), *rows(locked, 2), turn, navigation(back=False)]
-    return InlineKeyboardMarkup([row for row in keyboard if row])
+    return InlineKeyboardMarkup([*rows(open_days, 3), *rows(locked, 2), [*turn, *navigation(back=False)]])
 
 
 def times(

@@ -138,7 +138,7 @@ _FIXED: dict[str, str] = {
     # live progress
     "STOP_REQUEST_BUTTON": N_("✖ Cancel this booking"),
     "STOP_WATCHING_BUTTON": N_("✖ Stop watching"),
-    "WATCH_BUTTON": N_("👀 Watch for a cancellation (until 2 h before)"),
+    "WATCH_BUTTON": N_("👀 Watch, until 2 h before"),
     "NOT_WATCHABLE": N_("There's nothing left to watch for here; /bookings shows what you have."),
     "TOO_LATE_TO_WATCH": N_(
         "It's too close to the start to watch for a cancellation now. /book another time?"
@@ -608,10 +608,10 @@ def watch_until_button(minutes_before: int) -> str:
     """Another time to stop watching, as a button."""
     if minutes_before % (24 * 60) == 0:
         days = minutes_before // (24 * 60)
-        return count(days, _("👀 …until {n} day before"), _("👀 …until {n} days before"))
+        return count(days, _("👀 …{n} day before"), _("👀 …{n} days before"))
     if minutes_before % 60 == 0:
-        return _("👀 …until {hours} h before").format(hours=minutes_before // 60)
-    return _("👀 …until {minutes} min before").format(minutes=minutes_before)
+        return _("👀 …{hours} h before").format(hours=minutes_before // 60)
+    return _("👀 …{minutes} min before").format(minutes=minutes_before)
 
 
 def alternative_button(slot: Slot, court_name: str) -> str:
