@@ -15,7 +15,7 @@ from booking import walltime
 from booking.reasons import CourtTime
 from booking.release import to_utc
 from bot import i18n
-from bot.i18n import _, ngettext
+from bot.i18n import _
 from bot.limits import fit
 
 #: a name from the club (a court, a booking's reference) or a person's, as shown
@@ -104,11 +104,6 @@ def duration(value: int) -> str:
     if not rest:
         return _("{hours} h").format(hours=hours)
     return _("{hours} h {minutes:02d}").format(hours=hours, minutes=rest)
-
-
-def count(n: int, singular: str, plural: str) -> str:
-    """`singular`/`plural` hold {n}: "1 booking", "2 bookings" (the catalogs know each language's forms)."""
-    return ngettext(singular, plural, n).format(n=n)
 
 
 def preference(items: Sequence[str]) -> str:

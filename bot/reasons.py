@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from booking.reasons import Code, CourtTime, Reason
 from bot import formats as f
-from bot.i18n import _
+from bot.i18n import _, ngettext
 
 T = TypeVar("T")
 
@@ -93,6 +93,10 @@ def _limit(reason: Reason, _tz: ZoneInfo) -> str:
     return _("The club says a limit is reached ({detail}). Nothing more was tried.").format(
         detail=_detail(reason)
     )
+
+
+def _bookings(n: int) -> str:
+    return ngettext("{n} booking", "{n} bookings", n).format(n=n)
 
 
 def _number(reason: Reason, key: str) -> str:
@@ -222,12 +226,14 @@ _WORDS: dict[Code, Wording] = {
     Code.DAY_LIMIT: lambda r, tz: _(
         "You already have {bookings} on {day}, the most the club allows in a day, so the club will refuse "
         "this one. Cancel one in /bookings if you want it."
-    ).format(bookings=f.count(_value(r, "count", int), _("{n} booking"), _("{n} bookings")), day=_day(r)),
+    ).format(bookings=_bookings(_value(r, "count", int)), day=_day(r)),
     Code.FUTURE_LIMIT: lambda r, tz: _(
         "You already have {bookings}, the club's limit, so the club will refuse your booking for {day}. "
         "Cancel one in /bookings if you want it."
     ).format(
-        bookings=f.count(_value(r, "count", int), _("{n} upcoming booking"), _("{n} upcoming bookings")),
+        bookings=ngettext("{n} upcoming booking", "{n} upcoming bookings", _value(r, "count", int)).format(
+            n=_value(r, "count", int)
+        ),
         day=_day(r),
     ),
     Code.NO_TIMES: lambda r, tz: _("Pick at least one start time."),

@@ -24,7 +24,6 @@ from bot import i18n, oneline, reasons
 from bot.formats import (
     capital,
     clock,
-    count,
     courts,
     day,
     duration,
@@ -41,7 +40,7 @@ from bot.formats import (
     times,
     weekday,
 )
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.oneline import OneLineError, Problem
 from bot.series import SeriesEntry
 
@@ -309,7 +308,9 @@ def already_decided(who: str, allowed: bool) -> str:
 
 
 def _waiting_cancelled(withdrawn: int) -> str:
-    return count(withdrawn, _("{n} waiting booking cancelled"), _("{n} waiting bookings cancelled"))
+    return ngettext("{n} waiting booking cancelled", "{n} waiting bookings cancelled", withdrawn).format(
+        n=withdrawn
+    )
 
 
 def access_ended(withdrawn: int) -> str:
@@ -608,7 +609,7 @@ def watch_until_button(minutes_before: int) -> str:
     """Another time to stop watching, as a button."""
     if minutes_before % (24 * 60) == 0:
         days = minutes_before // (24 * 60)
-        return count(days, _("👀 …{n} day before"), _("👀 …{n} days before"))
+        return ngettext("👀 …{n} day before", "👀 …{n} days before", days).format(n=days)
     if minutes_before % 60 == 0:
         return _("👀 …{hours} h before").format(hours=minutes_before // 60)
     return _("👀 …{minutes} min before").format(minutes=minutes_before)
