@@ -8,6 +8,7 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -196,66 +197,122 @@ async def test_release_in_30_seconds_shows_the_day_and_a_countdown_in_view(page:
     await shot(page, "playground-release")
 
 
-async def test_every_booking_form_button_fits_a_phone(phone: Page) -> None:
+@dataclass(frozen=True)
+class Words:
+    """What a phone test taps and waits for, in one language."""
+
+    language: str
+    logged_in: str
+    which_day: str
+    later: str
+    this_week: str
+    tomorrow: str
+    which_time: str
+    next: str
+    which_court: str
+    one_hour: str
+    ready: str
+    schedule: str
+    scheduled: str
+    weekly: str
+    set_up: str
+    book_now: str
+    not_booked: str
+    waiting: str
+    your_weekly: str
+
+
+ENGLISH = Words(
+    "en", "Logged in at the club as alice", "Which day?", "Later ▸", "◂ This week", "Tomorrow",
+    "which start time?", "Next ›", "Which court?", "1 h", "Ready to book", "⏰ Schedule", "Scheduled for",
+    "🔁 Every", "Set up: Every", "✅ Book now", "❌ I couldn't book", "Waiting to book", "Your weekly bookings",
+)  # fmt: skip
+GERMAN = Words(
+    "de", "Beim Club als alice angemeldet", "Welcher Tag?", "Später ▸", "◂ Diese Woche", "Morgen",
+    "welche Anfangszeit?", "Weiter ›", "Welcher Platz?", "1 Std.", "Bereit zum Buchen", "⏰ Vormerken",
+    "Vorgemerkt für", "🔁 Jeden", "Eingerichtet: Jeden", "✅ Jetzt buchen", "❌ Ich konnte",
+    "Wartet auf die Buchung", "Deine wöchentlichen Buchungen",
+)  # fmt: skip
+
+
+async def speak(page: Page, words: Words) -> None:
+    """Log in, in the language of `words` (chosen with /language first, unless English)."""
+    if words.language != "en":
+        await send(page, "/language")
+        await expect(bot_says(page, "Which language")).to_be_visible()
+        await tap(page, "Deutsch")
+        await expect(bot_says(page, "Ab jetzt spreche ich Deutsch")).to_be_visible()
+    await send(page, "/login")
+    await send(page, "alice")
+    await expect(bot_says(page, "alice").last).to_be_visible()
+    await send(page, "alice-pass")
+    await expect(bot_says(page, words.logged_in)).to_be_visible()
+
+
+async def tap_latest(page: Page, starting: str) -> None:
+    """Tap the latest keyboard's button whose label starts with `starting`."""
+    keyboard = page.locator(".message.from-bot:has(.keyboard)").last
+    await keyboard.locator(".key", has_text=re.compile("^" + re.escape(starting))).first.click()
+
+
+@pytest.mark.parametrize("words", [ENGLISH, GERMAN], ids=["en", "de"])
+async def test_every_booking_form_button_fits_a_phone(phone: Page, words: Words) -> None:
     """At 390 px, each step of /book, as a member meets it, shows whole labels."""
-    await log_in(phone)
+    await speak(phone, words)
     await send(phone, "/book")
-    await expect(bot_says(phone, "Which day?")).to_be_visible()
-    await fits(phone, "phone-days")
-    await tap(phone, "Later ▸")
-    await expect(phone.locator(".key", has_text="◂ This week")).to_be_visible()
-    await fits(phone, "phone-days-later")
-    await tap(phone, "◂ This week")
-    await tap(phone, "Tomorrow")
-    await expect(bot_says(phone, "which start time?")).to_be_visible()
+    await expect(bot_says(phone, words.which_day)).to_be_visible()
+    await fits(phone, f"phone-{words.language}-days")
+    await tap(phone, words.later)
+    await expect(phone.locator(".key", has_text=words.this_week)).to_be_visible()
+    await fits(phone, f"phone-{words.language}-days-later")
+    await tap(phone, words.this_week)
+    await tap(phone, words.tomorrow)
+    await expect(bot_says(phone, words.which_time)).to_be_visible()
     await tap(phone, "18:00")
     await tap(phone, "19:00")
-    await expect(bot_says(phone, "Your order: 18:00, then 19:00")).to_be_visible()
-    await fits(phone, "phone-times")
-    await tap(phone, "Next ›")
-    await expect(bot_says(phone, "Which court?")).to_be_visible()
+    await expect(bot_says(phone, "18:00, ")).to_be_visible()
+    await fits(phone, f"phone-{words.language}-times")
+    await tap(phone, words.next)
+    await expect(bot_says(phone, words.which_court)).to_be_visible()
     await tap(phone, "Court 2")
-    await fits(phone, "phone-courts")
-    await tap(phone, "Next ›")
-    await tap(phone, "1 h")
-    await expect(bot_says(phone, "Ready to book")).to_be_visible()
-    await fits(phone, "phone-summary")
+    await fits(phone, f"phone-{words.language}-courts")
+    await tap(phone, words.next)
+    await tap(phone, words.one_hour)
+    await expect(bot_says(phone, words.ready)).to_be_visible()
+    await fits(phone, f"phone-{words.language}-summary")
     await expect(phone.locator("#countdown")).to_be_hidden()  # no release asked for
 
 
-async def test_lists_and_a_taken_court_fit_a_phone(phone: Page, courtbot: Courtbot) -> None:
+@pytest.mark.parametrize("words", [ENGLISH, GERMAN], ids=["en", "de"])
+async def test_lists_and_a_taken_court_fit_a_phone(phone: Page, courtbot: Courtbot, words: Words) -> None:
     """/bookings, /weekly and an all-taken notice with its free courts and watch buttons, at 390 px."""
     assert isinstance(courtbot.club, RunningClub)
     state = courtbot.club.state
     today = datetime.fromtimestamp(state.now(), UTC).astimezone(courtbot.club.config.zone).date()
     state.book("bob", "9", today + timedelta(days=1), "19:00")  # our court 3
-    await log_in(phone)
+    await speak(phone, words)
     later = (today + timedelta(days=9)).isoformat()
     for line in (f"{later} 19:00 court 2", f"{later} 19:00 court 4"):
         await send(phone, f"/book {line}")
-        await expect(bot_says(phone, "Ready to book").last).to_be_visible()
-        await (
-            phone.locator(".message.from-bot:has(.keyboard)")
-            .last.locator(".key", has_text="⏰ Schedule")
-            .click()
-        )
-        await expect(bot_says(phone, "Scheduled for").last).to_be_visible()
+        await expect(bot_says(phone, words.ready).last).to_be_visible()
+        await tap_latest(phone, words.schedule)
+        await expect(bot_says(phone, words.scheduled).last).to_be_visible()
     await send(phone, f"/book {(today + timedelta(days=2)).isoformat()} 20:00 court 1")
-    await expect(bot_says(phone, "Ready to book").last).to_be_visible()
-    await phone.locator(".message.from-bot:has(.keyboard)").last.locator(".key", has_text="🔁 Every").click()
-    await expect(bot_says(phone, "Set up: Every")).to_be_visible(timeout=10_000)
+    await expect(bot_says(phone, words.ready).last).to_be_visible()
+    await tap_latest(phone, words.weekly)
+    await expect(bot_says(phone, words.set_up)).to_be_visible(timeout=10_000)
 
     await send(phone, "/book tomorrow 19:00 court 3")
-    await expect(bot_says(phone, "Ready to book").last).to_be_visible()
-    await tap(phone, "✅ Book now")
-    notice = bot_says(phone, "❌ I couldn't book")
+    await expect(bot_says(phone, words.ready).last).to_be_visible()
+    await tap(phone, words.book_now)
+    notice = bot_says(phone, words.not_booked)
     await expect(notice).to_be_visible(timeout=10_000)
     await expect(notice.locator(".key", has_text="🎾 Court 1 · 19:00")).to_be_visible()
-    await fits(phone, "phone-all-taken")
+    await fits(phone, f"phone-{words.language}-all-taken")
 
     await send(phone, "/bookings")
-    await expect(bot_says(phone, "Waiting to book")).to_be_visible(timeout=10_000)
-    await fits(phone, "phone-bookings")
+    await expect(bot_says(phone, words.waiting)).to_be_visible(timeout=10_000)
+    await fits(phone, f"phone-{words.language}-bookings")
     await send(phone, "/weekly")
-    await expect(bot_says(phone, "Your weekly bookings")).to_be_visible()
-    await fits(phone, "phone-weekly")
+    await expect(bot_says(phone, words.your_weekly)).to_be_visible()
+    await fits(phone, f"phone-{words.language}-weekly")
