@@ -15,6 +15,7 @@ from booking.events import EventKind, ProgressEvent
 from booking.models import BookingRequest
 from booking.release import to_utc
 from booking.sites.base import CellState, ClubRules, DayGrid, Slot
+from booking.sites.errors import SiteError
 from booking.timebase import Clock
 from booking.validation import slot_starts
 
@@ -51,12 +52,15 @@ class DayView:
 
 class Availability:
     """Day grids shared by every member for GRID_TTL_S; a booking of ours (or a cancellation) forgets
-    them, as it changes what is free."""
+    them, as it changes what is free. A read the club's site failed is not tried again within GRID_TTL_S
+    either (the same error is raised at once), so a club that is down does not slow every press of a
+    picker."""
 
     def __init__(self, clock: Clock, ttl_s: float = GRID_TTL_S) -> None:
         self._clock = clock
         self._ttl_s = ttl_s
         self._views: dict[date, DayView] = {}
+        self._failures: dict[date, tuple[float, SiteError]] = {}
         self._locks: dict[date, asyncio.Lock] = {}
 
     async def view(
@@ -64,10 +68,19 @@ class Availability:
     ) -> DayView:
         """The day's grid: the one read within GRID_TTL_S, or (`fresh`, or none) read now by `read`."""
         async with self._locks.setdefault(day, asyncio.Lock()):  # one read at a time per day
-            kept = self._views.get(day)
-            if not fresh and kept is not None and self._clock.now() - kept.read_at < self._ttl_s:
+            now = self._clock.now()
+            kept, failed = self._views.get(day), self._failures.get(day)
+            if not fresh and kept is not None and now - kept.read_at < self._ttl_s:
                 return kept
-            view = self._views[day] = DayView(await read(), self._clock.now())
+            if not fresh and failed is not None and now - failed[0] < self._ttl_s:
+                raise failed[1]
+            try:
+                grid = await read()
+            except SiteError as error:
+                self._failures[day] = (now, error)
+                raise
+            self._failures.pop(day, None)
+            view = self._views[day] = DayView(grid, self._clock.now())
             return view
 
     def on_event(self, event: ProgressEvent) -> None:

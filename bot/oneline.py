@@ -82,7 +82,6 @@ SHORTEST_BARE_MINUTES = 30
 
 class Problem(StrEnum):
     EMPTY = "empty"
-    NO_DAY = "no-day"
     TWO_DAYS = "two-days"
     BAD_DATE = "bad-date"
     PAST = "past"

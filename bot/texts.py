@@ -590,7 +590,6 @@ def oneline_problem(error: OneLineError, today: date) -> str:
     word = quoted(error.word)
     reasons_ = {
         Problem.EMPTY: _("Tell me the day and time"),
-        Problem.NO_DAY: _("Which day? Start with one, like tue, tomorrow, 1 dec, 01/12 or 2026-12-01"),
         Problem.TWO_DAYS: _("Please give just one day (I also read {word})").format(word=word),
         Problem.BAD_DATE: _("{word} isn't a date I know").format(word=word),
         Problem.PAST: _("{word} is past: pick a day from today on").format(word=word),
