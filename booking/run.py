@@ -194,7 +194,7 @@ class RequestRun:
         except Unclear as unclear:
             await self._checking(unclear.reason)
         except AllTaken as failure:
-            await self._taken_all(failure.reason)
+            await self._all_taken(failure.reason)
         except RunFailed as failure:
             await self._fail(failure.reason)
         except (asyncio.CancelledError, StorageUnavailable):
@@ -393,7 +393,7 @@ class RequestRun:
             return candidates
         free = [s for s in candidates if grid.state(s.court, s.start) in (CellState.FREE, CellState.MINE)]
         if not free:
-            raise AllTaken(Code.ALL_TAKEN, **self._all_taken(candidates))
+            raise AllTaken(Code.ALL_TAKEN, **self._all_taken_values(candidates))
         return free
 
     async def _arm(self, adapter: SiteAdapter, slot: Slot, fire_at: float) -> ArmedPrepare | None:
@@ -456,7 +456,7 @@ class RequestRun:
             if booking is not None:
                 return booking
             taken.append(slot)
-        raise AllTaken(Code.ALL_TAKEN, **self._all_taken(taken, to_mates))
+        raise AllTaken(Code.ALL_TAKEN, **self._all_taken_values(taken, to_mates))
 
     async def _attempt_slot(
         self,
@@ -615,7 +615,7 @@ class RequestRun:
 
     # -- endings --------------------------------------------------------------------------------------
 
-    def _all_taken(self, slots: Sequence[Slot], to_mates: Sequence[Slot] = ()) -> dict[str, Value]:
+    def _all_taken_values(self, slots: Sequence[Slot], to_mates: Sequence[Slot] = ()) -> dict[str, Value]:
         """ALL_TAKEN's values: the slots the club had taken, and those that went to club-mates."""
         return {"taken": tuple(place(s) for s in slots), "to_mates": tuple(place(s) for s in to_mates)}
 
@@ -651,7 +651,7 @@ class RequestRun:
     async def _fail(self, said: Reason, outcome: str | None = None) -> None:
         await self._outcomes.end(self.request, RequestStatus.FAILED, said, reason=said.code, outcome=outcome)
 
-    async def _taken_all(self, said: Reason) -> None:
+    async def _all_taken(self, said: Reason) -> None:
         until = self.request.watch_until
         if until is not None and self._clock.now() < until.timestamp():
             await self._storage.requests.update(self.request_id, RequestStatus.WATCHING)

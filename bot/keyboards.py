@@ -273,11 +273,13 @@ def bookings(
     )
     buttons = [button(label, Action.CANCEL_REQUEST, r.id) for label, r in zip(labels, waiting, strict=True)]
     listed = [b for b in site_bookings if fits(Action.CANCEL_BOOKING, b.reference)]  # else listed only
-    labels = distinct(
-        listed,
-        lambda b: texts.cancel_booking_button(b, court_names.get(b.slot.court, str(b.slot.court))),
-        lambda b: texts.cancel_booking_button(b, court_names.get(b.slot.court, str(b.slot.court))),
-    )
+
+    def cancel_label(booking: Booking) -> str:
+        return texts.cancel_booking_button(
+            booking, court_names.get(booking.slot.court, str(booking.slot.court))
+        )
+
+    labels = distinct(listed, cancel_label, cancel_label)  # two alike (one court, one time) are numbered
     buttons += [
         button(label, Action.CANCEL_BOOKING, b.reference) for label, b in zip(labels, listed, strict=True)
     ]

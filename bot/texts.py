@@ -189,9 +189,9 @@ def fixed(key: str) -> str:
     return _(_FIXED[key])
 
 
-def reason(said_: Reason, tz: ZoneInfo) -> str:
+def reason(what: Reason, tz: ZoneInfo) -> str:
     """What the domain said (a reason code and its values), in the member's words."""
-    return reasons.say(said_, tz)
+    return reasons.say(what, tz)
 
 
 def release_rule(rule: ReleaseRule) -> str:
