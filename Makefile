@@ -28,7 +28,7 @@ test: lint
 # there), and compile the .mo files, which are committed: an install needs no build step.
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output --project=courtbot -o bot/locale/courtbot.pot bot
-	$(BIN)/pybabel update --width=110 --ignore-pot-creation-date --ignore-obsolete -i bot/locale/courtbot.pot -d bot/locale -D courtbot
+	$(BIN)/pybabel update --width=110 --ignore-pot-creation-date --ignore-obsolete --no-fuzzy-matching -i bot/locale/courtbot.pot -d bot/locale -D courtbot
 	$(BIN)/pybabel compile --statistics -d bot/locale -D courtbot
 
 bench: $(STAMP)

@@ -159,8 +159,9 @@ _WORDS: dict[Code, Wording] = {
     ),
     Code.LIMIT_REACHED: _limit,
     Code.CLUB_REFUSED: lambda r, tz: _("The club refused the booking: {detail}.").format(detail=_detail(r)),
-    Code.REFUSED_BY_CLUB: lambda r, tz: _("The club refused it ({detail}). Nothing was booked.").format(
-        detail=_detail(r)
+    # The site's words already say it was the club's refusal ("refused by the club: …"), as it gave them.
+    Code.REFUSED_BY_CLUB: lambda r, tz: _("{detail}. Nothing was booked.").format(
+        detail=f.capital(_detail(r))
     ),
     Code.PAGE_NOT_UNDERSTOOD: lambda r, tz: _(
         "I couldn't read the club's answer ({detail}). Nothing was booked."
