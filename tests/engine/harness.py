@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from booking.events import EventKind, ProgressEvent
 from booking.models import Access, BookingRequest, Credentials, Member, RequestStatus
+from booking.reasons import Reason
 from booking.release import to_utc
 from booking.run import Policy
 from booking.service import BookingService
@@ -86,6 +87,12 @@ class World:
 
     def kinds(self, request_id: int) -> list[EventKind]:
         return [e.kind for e in self.events if e.request_id == request_id]
+
+    def said(self, request_id: int, kind: EventKind) -> Reason:
+        """The reason the request's last event of `kind` gave."""
+        reason = [e.reason for e in self.events if e.request_id == request_id and e.kind is kind][-1]
+        assert reason is not None
+        return reason
 
     def arrivals(self, member: str | None = None) -> list:
         return [a for a in self.club.state.arrivals() if member is None or a.member == member]

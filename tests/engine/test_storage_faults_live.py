@@ -13,7 +13,8 @@ import aiosqlite
 
 from booking.events import EventKind
 from booking.models import AttemptOutcome, RequestStatus
-from tests.engine.harness import World, club_day, world
+from bot.reasons import say
+from tests.engine.harness import LONDON, World, club_day, world
 from tests.sqlite_faults import fill_disk, free_disk, write_lock
 
 #: rows that fill the free room left in the pages of the tables a booking's end writes to
@@ -86,7 +87,9 @@ async def test_a_lock_longer_than_the_deadline_tells_the_member_and_records_the_
             await _warned(w, request.id)
             assert not await w.storage.db.writable(), "/healthz says the database cannot be written"
         [warning] = [e for e in w.events if e.request_id == request.id and e.kind is EventKind.WARNING]
-        assert "The club booked court 2 at 18:00" in warning.text and "couldn't save it yet" in warning.text
+        assert warning.reason is not None
+        words = say(warning.reason, LONDON)
+        assert "The club booked court 2 at 18:00" in words and "couldn't save it yet" in words
         done = await w.finished(request.id)
         assert done.status is RequestStatus.BOOKED and await w.storage.db.writable()
         [booking] = w.bookings("alice")

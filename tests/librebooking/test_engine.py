@@ -22,12 +22,14 @@ import pytest
 
 from booking.events import EventKind, ProgressEvent
 from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
+from booking.reasons import Code
 from booking.release import ReleaseChoice, to_utc
 from booking.run import DOUBLE_BOOKED
 from booking.service import BookingService
 from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter, platform
 from booking.timebase import SystemClock
+from bot.reasons import say
 from sim.librebooking import LibreBookingConfig, RunningLibreBooking, start_librebooking
 from storage import Storage
 from tests.engine.harness import FAST_POLICY
@@ -199,7 +201,11 @@ async def test_one_member_s_requests_never_overlap_on_a_site_that_does_not_lock(
         done = [await world.finished(first.id), await world.finished(second.id)]
         assert sorted(d.status for d in done) == [RequestStatus.BOOKED, RequestStatus.FAILED]
         [refused] = [d for d in done if d.status is RequestStatus.FAILED]
-        assert "limited to 1.00 reservations per day" in (refused.reason or "")
+        assert refused.reason == Code.LIMIT_REACHED
+        [failed] = [e for e in world.events if e.request_id == refused.id and e.kind is EventKind.FAILED]
+        assert failed.reason is not None and failed.reason.values["which"] == "per-day"
+        assert "limited to 1.00 reservations per day" in str(failed.reason.values["detail"])
+        assert "limit of bookings for that day" in say(failed.reason, LONDON)
         arrivals = world.server.state.arrivals()
         assert [a.outcome for a in arrivals] == ["booked", "quota"]
         assert arrivals[1].arrived_at - arrivals[0].arrived_at >= 0.3, (
@@ -229,7 +235,8 @@ async def test_a_rival_racing_our_member_for_one_slot_is_reported_as_booked_twic
         done = await world.finished(request.id)
         assert (done.status, done.booked_court) == (RequestStatus.BOOKED, 2)
         [event] = [e for e in world.events if e.request_id == request.id and e.kind is EventKind.BOOKED]
-        assert event.outcome == DOUBLE_BOOKED and "booked twice" in event.text
+        assert event.outcome == DOUBLE_BOOKED and event.reason is not None
+        assert "booked twice" in say(event.reason, LONDON)
         assert sorted(r.user_id for r in world.server.state.bookings()) == [USER["alice"], USER["bob"]]
 
 
