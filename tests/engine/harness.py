@@ -34,6 +34,9 @@ LONDON = ZoneInfo("Europe/London")
 #: site ids of the simulated club's courts 1..4
 SITE_ID = {1: "5", 2: "7", 3: "9", 4: "11"}
 
+#: how late a first request may reach the club and still count as fired at the release instant: a loaded
+#: 2-core CI machine has held the event loop past 100 ms; the precision itself is bench/release.py's figure
+ON_TIME_MS = 300
 #: the clock measured within the short warm-up: a sweep and one burst on loopback
 QUICK_CLOCK_S = 2.0
 FAST_POLICY = Policy(

@@ -12,7 +12,7 @@ from booking.models import AttemptOutcome, RequestStatus
 from booking.reasons import Code, CourtTime
 from sim.club.config import Rival
 from sim.netem import Path as NetPath
-from tests.engine.harness import SITE_ID, club_day, next_release, world
+from tests.engine.harness import ON_TIME_MS, SITE_ID, club_day, next_release, world
 
 RELEASE = next_release()
 SLOT_DAY = (RELEASE + timedelta(days=7)).date()
@@ -58,7 +58,7 @@ async def test_scheduled_booking_fires_at_the_release_instant(tmp_path: Path, ke
         assert done.status is RequestStatus.BOOKED, done.reason
         first = w.arrivals("alice")[0]
         lateness_ms = (first.arrived_at - RELEASE.timestamp()) * 1000
-        assert 0 <= lateness_ms < 100, lateness_ms
+        assert 0 <= lateness_ms < ON_TIME_MS, lateness_ms
         kinds = w.kinds(request.id)
         for expected in (
             EventKind.SCHEDULED,
@@ -70,7 +70,7 @@ async def test_scheduled_booking_fires_at_the_release_instant(tmp_path: Path, ke
         ):
             assert expected in kinds
         booked = next(e for e in w.events if e.kind is EventKind.BOOKED)
-        assert booked.after_release_ms is not None and -20 < booked.after_release_ms < 100
+        assert booked.after_release_ms is not None and -20 < booked.after_release_ms < ON_TIME_MS
 
 
 async def test_first_choice_taken_by_a_rival_falls_back_to_the_second(tmp_path: Path, key: str) -> None:

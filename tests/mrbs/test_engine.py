@@ -30,7 +30,7 @@ from booking.timebase import SystemClock
 from bot.reasons import say
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
 from storage import Storage
-from tests.engine.harness import FAST_POLICY, QUICK_CLOCK_S
+from tests.engine.harness import FAST_POLICY, ON_TIME_MS, QUICK_CLOCK_S
 from tests.mrbs.helpers import LONDON, ROOM, Browser
 
 #: how long before the release instant the world starts: enough for the clock estimate and a login
@@ -120,7 +120,7 @@ async def fires_and_books_at_the_release(world: MrbsWorld, day: date, release: d
     assert done.status is RequestStatus.BOOKED, done.reason
     [arrival] = world.server.state.arrivals()  # prepare sends nothing: the booking is the one request
     lateness_ms = (arrival.arrived_at - release.timestamp()) * 1000
-    assert 0 <= lateness_ms < 100, lateness_ms
+    assert 0 <= lateness_ms < ON_TIME_MS, lateness_ms
     assert (arrival.outcome, arrival.room_id, arrival.username) == ("booked", ROOM[2], "alice")
     [entry] = world.server.state.bookings()
     assert done.reference == str(entry.id)
@@ -143,7 +143,7 @@ async def test_a_scheduled_request_fires_at_the_slot_s_end_minus_the_window(tmp_
             < kinds.index(EventKind.BOOKED)
         )
         booked = world.events[-1]
-        assert booked.after_release_ms is not None and -20 < booked.after_release_ms < 100
+        assert booked.after_release_ms is not None and -20 < booked.after_release_ms < ON_TIME_MS
 
 
 @pytest.mark.parametrize(
