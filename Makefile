@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# After changing a text: extract the messages, update each language's .po (then translate what is new
+# there), and compile the .mo files, which are committed: an install needs no build step.
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output --project=courtbot -o bot/locale/courtbot.pot bot
+	$(BIN)/pybabel update --width=110 --ignore-pot-creation-date --ignore-obsolete --no-fuzzy-matching -i bot/locale/courtbot.pot -d bot/locale -D courtbot
+	$(BIN)/pybabel compile --statistics -d bot/locale -D courtbot
 
 bench: $(STAMP)
 	$(BIN)/python bench/adapter.py

@@ -3,7 +3,8 @@
 The bot runs in its own process (as deployed: the real PTB application from build_application, run by
 BotRunner, with its own SQLite storage and booking service); the Bot API emulator and the simulated club
 run here. 100 members act at the same time, each like a person: send or press, wait for the bot, go on.
-Their mixed load: /start, /help, /bookings, and /book by buttons up to the summary (day, time, Next, any
+Each member has a club login stored (/book asks for one first; the pickers and /bookings read the club
+with it). Their mixed load: /start, /help, /bookings, and /book by buttons up to the summary (day, time, Next, any
 court, duration, Back, duration again), for a few rounds.
 
 Latency of an update: from its injection into the emulator to the bot's answering call (the first
@@ -43,6 +44,7 @@ READY = "bot ready"
 async def serve_bot(api_url: str, token: str, club_url: str, data_dir: Path, members: int) -> None:
     """The bot as deployed, until its stdin closes."""
     from booking.members import MemberService
+    from booking.models import Access, Credentials, Member
     from booking.service import BookingService
     from booking.sites.base import SiteConfig
     from booking.sites.registry import create_adapter
@@ -55,6 +57,9 @@ async def serve_bot(api_url: str, token: str, club_url: str, data_dir: Path, mem
     logging.basicConfig(level=logging.WARNING)
     clock = SystemClock()
     storage = await Storage.open(data_dir)
+    for member_id in range(FIRST_MEMBER, FIRST_MEMBER + members):  # /book asks for a login first
+        await storage.members.upsert(Member(member_id, f"M{member_id}", access=Access.ALLOWED))
+        await storage.credentials.save(member_id, Credentials("alice", "alice-pass"))
     booking = BookingService(
         storage, lambda: create_adapter("democlub", SiteConfig(base_url=club_url), clock), clock
     )
@@ -121,7 +126,7 @@ async def member_session(load: Load, user_id: int, rounds: int) -> None:
     for _ in range(rounds):
         await load.say(user_id, "/start", "courtbot")
         await load.say(user_id, "/help", "what I can do")
-        await load.say(user_id, "/bookings", "Send /login")
+        await load.say(user_id, "/bookings", "Nothing waiting")
         form = await load.say(user_id, "/book", "Which day")
         await load.press(user_id, form, "Tomorrow", "start time")
         await load.press(user_id, form, "18:00", "Your order")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 
+from booking.reasons import Reason
+
 
 class EventKind(StrEnum):
     SCHEDULED = "scheduled"
@@ -40,8 +42,8 @@ class ProgressEvent:
     member_id: int
     kind: EventKind
     at: float  # our clock
-    #: plain words for a member ("court 2 at 18:00 was taken"); never a secret
-    text: str = ""
+    #: what happened, for the bot to word ("court 2 at 18:00 was taken"); never a secret
+    reason: Reason | None = None
     court: int | None = None
     start: time | None = None
     reference: str | None = None

@@ -74,13 +74,16 @@ class MemberService:
     async def get(self, telegram_id: int) -> Member | None:
         return await self._storage.members.get(telegram_id)
 
-    async def ensure(self, telegram_id: int, name: str) -> Member:
-        """The member record for a Telegram user, created on first contact; the settings win."""
+    async def ensure(self, telegram_id: int, name: str, telegram_language: str | None = None) -> Member:
+        """The member record for a Telegram user, created on first contact; the settings win.
+        `telegram_language`: the language code their Telegram app sent, kept for messages sent later."""
         stored = await self._storage.members.get(telegram_id)
         member = Member(
             telegram_id=telegram_id,
             name=name or (stored.name if stored else str(telegram_id)),
             partner_default=stored.partner_default if stored else None,
+            language=stored.language if stored else None,
+            telegram_language=telegram_language or (stored.telegram_language if stored else None),
         )
         member = self._as_settings_say(member, stored)
         if member != stored:
@@ -204,6 +207,12 @@ class MemberService:
     async def club_username(self, telegram_id: int) -> str | None:
         credentials = await self._storage.credentials.get(telegram_id)
         return credentials.username if credentials else None
+
+    async def set_language(self, telegram_id: int, language: str) -> None:
+        """The language the member chose to be spoken to in."""
+        member = await self._storage.members.get(telegram_id)
+        if member is not None:
+            await self._storage.members.upsert(dataclasses.replace(member, language=language))
 
     async def set_partner_default(self, telegram_id: int, partner: str | None) -> None:
         member = await self._storage.members.get(telegram_id)

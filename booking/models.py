@@ -37,6 +37,10 @@ class Member:
     partner_default: str | None = None
     #: where an allowed member's access came from (None: given before courtbot recorded it)
     granted: Grant | None = None
+    #: the language the member chose (/language); None: their Telegram app's
+    language: str | None = None
+    #: the language code their Telegram app last sent ("de", "en-GB")
+    telegram_language: str | None = None
 
 
 @dataclass(frozen=True)

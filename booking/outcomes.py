@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.models import BookingRequest, RequestStatus
+from booking.reasons import Reason
 from booking.sites.base import Booking
 from booking.timebase import Clock
 from storage import Storage
@@ -26,7 +27,7 @@ class Outcomes:
         self,
         request: BookingRequest,
         status: RequestStatus,
-        text: str,
+        said: Reason,
         *,
         only_if: tuple[RequestStatus, ...] = (),
         reason: str | None = None,
@@ -34,7 +35,8 @@ class Outcomes:
         after_release_ms: float | None = None,
         outcome: str | None = None,
     ) -> bool:
-        """End `request` as `status` (with `only_if`, only from one of those); False if it did not move."""
+        """End `request` as `status` (with `only_if`, only from one of those), telling the member `said`;
+        `reason` is kept with the request (why it ended). False if it did not move."""
         assert request.id is not None
         slot = booking.slot if booking is not None else None
         event = ProgressEvent(
@@ -42,7 +44,7 @@ class Outcomes:
             member_id=request.member_id,
             kind=_KINDS[status],
             at=self._clock.now(),
-            text=text,
+            reason=said,
             court=slot.court if slot else None,
             start=slot.start if slot else None,
             reference=booking.reference if booking else None,

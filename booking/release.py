@@ -60,17 +60,6 @@ class ReleaseRule:
         edge = to_utc(anchor, tz).astimezone(tz).replace(tzinfo=None)
         return first_reading(edge - timedelta(days=self.days), tz)
 
-    def describe(self) -> str:
-        if self.kind is WindowKind.TIME_OF_DAY:
-            assert self.opens_at is not None
-            return f"{self.days} days ahead at {self.opens_at.strftime('%H:%M')}"
-        if self.kind is WindowKind.ROLLING_END_ELAPSED:
-            hours, minutes = self.seconds // 3600, self.seconds % 3600 // 60
-            extra = "".join(f" {n} {unit}" for n, unit in ((hours, "h"), (minutes, "min")) if n)
-            return f"a rolling notice of {self.days} days{extra} to the slot's end"
-        edge = "end" if self.kind is WindowKind.ROLLING_END else "start"
-        return f"a rolling {self.days}-day window to the slot's {edge}"
-
 
 def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
     """A naive club wall-clock time as a UTC instant.

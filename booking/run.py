@@ -25,6 +25,7 @@ from booking.grid import bookable_now
 from booking.models import Attempt, AttemptOutcome, BookingRequest, Credentials, RequestStatus
 from booking.outcomes import Outcomes
 from booking.plan import Assignment, ReleasePlans, SlotClaims
+from booking.reasons import Code, CourtTime, Reason, Refusal, Value
 from booking.settle import Settlement, settle
 from booking.sites.base import ArmedPrepare, Booking, CellState, ClockSample, Prepared, SiteAdapter, Slot
 from booking.sites.errors import (
@@ -54,7 +55,6 @@ ALL_TAKEN = "all-taken"
 STILL_UNCLEAR = "still-unclear"
 #: a BOOKED event's outcome when the slot reads back held twice (a site that does not lock)
 DOUBLE_BOOKED = "double-booked"
-LOGIN_REFUSED = "The club refused your login - has your password changed? Send /login to update it."
 
 
 @dataclass(frozen=True)
@@ -80,34 +80,22 @@ class Policy:
 PLAN_LEAD_S = 1.0
 
 
-def _ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-
-class RunFailed(Exception):
-    """Ends a run as failed; the text is for the member."""
+class RunFailed(Refusal):
+    """Ends a run as failed; its reason is for the member."""
 
 
 class AllTaken(RunFailed):
     """Every choice was taken: the one failure that watching for a cancellation can still turn round."""
 
 
-class Unclear(Exception):
+class Unclear(Refusal):
     """A booking request may have landed and the club's records cannot tell: nothing more is sent for
     the request until a later look settles it."""
 
 
-def _hm(value: time) -> str:
-    return value.strftime("%H:%M")
-
-
-def _sentence(error: Exception) -> str:
-    text = str(error).strip()
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def describe(slot: Slot) -> str:
-    return f"court {slot.court} at {_hm(slot.start)}"
+def place(slot: Slot) -> CourtTime:
+    """The slot as a reason names it: its court and start."""
+    return CourtTime(slot.court, slot.start)
 
 
 class RequestRun:
@@ -165,14 +153,14 @@ class RequestRun:
 
     # -- events ---------------------------------------------------------------------------------------
 
-    def _emit(self, kind: EventKind, text: str = "", **fields: object) -> None:
+    def _emit(self, kind: EventKind, said: Reason | None = None, **fields: object) -> None:
         self._bus.publish(
             ProgressEvent(
                 request_id=self.request_id,
                 member_id=self.request.member_id,
                 kind=kind,
                 at=self._clock.now(),
-                text=text,
+                reason=said,
                 **fields,  # type: ignore[arg-type]
             )
         )
@@ -206,11 +194,11 @@ class RequestRun:
         try:
             booking = await self._run(adapter)
         except Unclear as unclear:
-            await self._checking(str(unclear))
+            await self._checking(unclear.reason)
         except AllTaken as failure:
-            await self._all_taken(str(failure))
+            await self._all_taken(failure.reason)
         except RunFailed as failure:
-            await self._fail(str(failure))
+            await self._fail(failure.reason)
         except (asyncio.CancelledError, StorageUnavailable):
             raise
         except Exception:
@@ -227,38 +215,25 @@ class RequestRun:
         self.unclear = True
         booked = self._booked
         if booked is not None:
-            text = (
-                f"The club booked {describe(booked.slot)} on {booked.slot.day:%a %d %b} (ref "
-                f"{booked.reference}), but my database isn't answering, so I couldn't save it yet. I'll "
-                "confirm as soon as it's saved."
+            said = Reason(
+                Code.UNSAVED_BOOKING,
+                {"slot": place(booked.slot), "day": booked.slot.day, "reference": booked.reference},
             )
         elif self._sent:
-            text = (
-                "My database isn't answering, so I can't record what the club said. I'll check with the "
-                "club whether it was booked as soon as I can, and won't book anything else for this meanwhile."
-            )
+            said = Reason(Code.UNSAVED_ANSWER)
         elif self._looking_again:
             return  # the member heard at the first failure; nothing new has happened since
         else:
-            text = (
-                "My database isn't answering, so I haven't sent anything to the club yet; I'll try again "
-                "shortly."
-            )
-        self._emit(EventKind.WARNING, text)
+            said = Reason(Code.DATABASE_DOWN)
+        self._emit(EventKind.WARNING, said)
 
     async def _unexpected_error(self) -> None:
         """Our own fault: once a booking request may have reached the club, only the club's records may
         say whether it was booked, so the request is checked with the club before the member hears."""
         if await self._storage.attempts.unresolved(self.request_id):
-            await self._checking(
-                "Something went wrong on our side after a booking request went to the club. I'm checking "
-                "with the club whether it was booked, and won't book anything else for this until I know."
-            )
+            await self._checking(Reason(Code.OUR_ERROR_AFTER_SENDING))
         else:
-            await self._fail(
-                "Something went wrong on our side before anything was sent to the club; nothing was "
-                "booked. Please try again."
-            )
+            await self._fail(Reason(Code.OUR_ERROR_NOTHING_SENT))
 
     async def settle_ended(self) -> None:
         """A request that ended while an attempt's outcome was still unknown (a crash between the answer
@@ -281,13 +256,13 @@ class RequestRun:
             await self._outcomes.end(
                 self.request,
                 RequestStatus.BOOKED,
-                f"Booked after all: the club's records show {describe(found.slot)} on {found.slot.day:%a %d %b}",
+                Reason(Code.BOOKED_AFTER_ALL, {"slot": place(found.slot), "day": found.slot.day}),
                 booking=found,
                 only_if=(self.request.status,),
             )
 
     async def _run(self, adapter: SiteAdapter) -> Booking:
-        self._emit(EventKind.WARMING_UP, "Logging in to the club")
+        self._emit(EventKind.WARMING_UP, Reason(Code.LOGGING_IN))
         club = await self._transient(self._club_source)
         self._rules, self._courts = club.rules, club.court_numbers
         release = self.request.release_at or datetime.fromtimestamp(self._release_s, UTC)
@@ -300,12 +275,15 @@ class RequestRun:
             sample = await self._sync_clock(adapter)
             self._emit(
                 EventKind.CLOCK_SYNCED,
-                f"Club clock is {sample.offset_s * 1000:+.0f} ms from ours (±{sample.error_s * 1000:.0f} ms)",
+                Reason(
+                    Code.CLOCK_SYNCED,
+                    {"offset_ms": round(sample.offset_s * 1000), "error_ms": round(sample.error_s * 1000)},
+                ),
                 clock_offset_ms=sample.offset_s * 1000,
             )
         await self._login(adapter)
         await self._transient(adapter.courts)  # what booking needs, loaded now rather than at the instant
-        self._emit(EventKind.LOGGED_IN, "Logged in")
+        self._emit(EventKind.LOGGED_IN, Reason(Code.LOGGED_IN))
         found = await self._settle_earlier_attempts(adapter)
         if found is not None:
             return found
@@ -334,10 +312,10 @@ class RequestRun:
                         armed = await self._arm(adapter, candidates[0], fire_at)
                 await self._gates.wait(fire_at, armed.fire if armed else None)
                 self._fired_at_release = True
-                self._emit(EventKind.FIRING, self._firing_text(candidates), release_at=release)
+                self._emit(EventKind.FIRING, self._firing_reason(candidates), release_at=release)
             else:
                 candidates = await self._free_first(adapter, candidates)
-                self._emit(EventKind.FIRING, f"Booking {describe(candidates[0])}")
+                self._emit(EventKind.FIRING, Reason(Code.SENDING, {"slot": place(candidates[0])}))
             return await self._attempt_all(adapter, candidates, prepared, pending, armed, release_s)
 
     async def _planned(self, candidates: list[Slot], release_s: float, fire_at: float) -> list[Slot]:
@@ -357,37 +335,38 @@ class RequestRun:
         """Whether we may send for `slot`: no other request of ours is trying it (or had it)."""
         return not self._policy.plan_releases or self._claims.claim(self.request_id, slot) is None
 
-    def _firing_text(self, candidates: list[Slot]) -> str:
+    def _firing_reason(self, candidates: list[Slot]) -> Reason:
         planned = self._assignment
         if planned is None or planned.choice == 0:
-            return f"Firing for {describe(candidates[0])}"
-        first = describe(self._candidates()[0])
+            return Reason(Code.SENDING, {"slot": place(candidates[0])})
+        first = place(self._candidates()[0])
         if planned.choice is None:
-            return (
-                f"Every one of your choices went to other members of this bot who have won fewer contested "
-                f"courts lately (or asked first); {planned.wanting_first} wanted {first}. I'll try any they "
-                "give up."
-            )
-        return (
-            f"Firing for {describe(candidates[0])}, your {_ordinal(planned.choice + 1)} choice: "
-            f"{planned.wanting_first} members of this bot wanted {first}, and it went to one who has won "
-            "fewer contested courts lately (or asked first)"
+            return Reason(Code.ALL_TO_MATES, {"wanting": planned.wanting_first, "first": first})
+        return Reason(
+            Code.SENDING_PLANNED,
+            {
+                "slot": place(candidates[0]),
+                "choice": planned.choice,
+                "wanting": planned.wanting_first,
+                "first": first,
+            },
         )
 
-    def _plan_note(self, slot: Slot) -> str:
+    def _plan_note(self, slot: Slot) -> dict[str, Value]:
+        """What the booked notice says of the release plan: the member got a later choice."""
         planned = self._assignment
         if planned is None or planned.choice in (0, None) or slot != planned.slots[0]:
-            return ""
-        first = describe(self._candidates()[0])
-        return (
-            f" — {planned.wanting_first} members wanted {first}; you got {describe(slot)}, "
-            f"your {_ordinal(planned.choice + 1)} choice"
-        )
+            return {}
+        return {
+            "choice": planned.choice,
+            "wanting": planned.wanting_first,
+            "first": place(self._candidates()[0]),
+        }
 
     async def _login(self, adapter: SiteAdapter) -> None:
         self._credentials = await self._storage.credentials.get(self.request.member_id)
         if self._credentials is None:
-            raise RunFailed("You have no club login stored. Send /login, then book again.")
+            raise RunFailed(Code.NO_LOGIN)
         await self._transient(lambda: adapter.login(self._credentials.username, self._credentials.password))
 
     async def _sync_clock(self, adapter: SiteAdapter) -> ClockSample:
@@ -421,7 +400,7 @@ class RequestRun:
         grid = bookable_now(shown, self._rules, self._server_now())
         free = [s for s in candidates if grid.state(s.court, s.start) in (CellState.FREE, CellState.MINE)]
         if not free:
-            raise AllTaken(self._all_taken_text(candidates))
+            raise AllTaken(Code.ALL_TAKEN, **self._all_taken_values(candidates))
         return free
 
     async def _arm(self, adapter: SiteAdapter, slot: Slot, fire_at: float) -> ArmedPrepare | None:
@@ -484,7 +463,7 @@ class RequestRun:
             if booking is not None:
                 return booking
             taken.append(slot)
-        raise AllTaken(self._all_taken_text(taken, to_mates))
+        raise AllTaken(Code.ALL_TAKEN, **self._all_taken_values(taken, to_mates))
 
     async def _attempt_slot(
         self,
@@ -511,14 +490,13 @@ class RequestRun:
                 booking = await adapter.commit(prepared)
             except SlotTaken:
                 await self._finish(attempt, AttemptOutcome.TAKEN)
-                self._emit(EventKind.ATTEMPT, f"{describe(slot).capitalize()} was taken", outcome="taken")
+                self._emit(EventKind.ATTEMPT, Reason(Code.TAKEN, {"slot": place(slot)}), outcome="taken")
                 return None
             except NotOpenYet as error:
                 await self._finish(attempt, AttemptOutcome.NOT_OPEN, str(error))
                 if self._server_now() > release_s + self._policy.not_open_retry_s:
                     raise RunFailed(
-                        f"The club still said “not open yet” {self._policy.not_open_retry_s:.0f} s after "
-                        "the release time; its release rule may have changed. Nothing was booked."
+                        Code.STILL_NOT_OPEN, seconds=round(self._policy.not_open_retry_s)
                     ) from None
                 prepared = None
                 await asyncio.sleep(self._policy.not_open_step_s)
@@ -529,26 +507,25 @@ class RequestRun:
                 continue
             except SessionExpired:  # not booked; the adapter has logged in again (or will, preparing)
                 await self._finish(attempt, AttemptOutcome.SESSION_EXPIRED)
-                self._emit(EventKind.RETRYING, "The club logged us out; logged in again")
+                self._emit(EventKind.RETRYING, Reason(Code.LOGGED_IN_AGAIN))
                 prepared = None
                 continue
             except LoginFailed:
                 await self._finish(attempt, AttemptOutcome.SESSION_EXPIRED, "the login was refused")
-                raise RunFailed(LOGIN_REFUSED) from None
+                raise RunFailed(Code.LOGIN_REFUSED) from None
             except LimitReached as error:
                 await self._finish(attempt, AttemptOutcome.LIMIT, error.which)
-                raise RunFailed(f"{_sentence(error)} Nothing more was tried.") from None
+                raise RunFailed(Code.LIMIT_REACHED, which=error.which, detail=str(error)) from None
             except InvalidRequest as error:
                 await self._finish(attempt, AttemptOutcome.INVALID, str(error))
-                raise RunFailed(f"The club refused the booking: {_sentence(error)}") from None
+                raise RunFailed(Code.CLUB_REFUSED, detail=str(error)) from None
             except RefusedByClub as error:  # its text already quotes the club's own words
                 await self._finish(attempt, AttemptOutcome.REFUSED, str(error))
-                text = _sentence(error)
-                raise RunFailed(f"{text[:1].upper()}{text[1:]} Nothing was booked.") from None
+                raise RunFailed(Code.REFUSED_BY_CLUB, detail=str(error)) from None
             except RateLimited as error:
                 await self._finish(attempt, AttemptOutcome.RATE_LIMITED, f"{error.retry_after_s}s")
-                self._check_deadline("The club kept asking us to slow down")
-                self._emit(EventKind.RETRYING, f"The club asked us to wait {error.retry_after_s:g} s")
+                self._check_deadline(Code.KEPT_THROTTLING)
+                self._emit(EventKind.RETRYING, Reason(Code.ASKED_TO_WAIT, {"seconds": error.retry_after_s}))
                 await asyncio.sleep(error.retry_after_s)
                 continue
             except (TemporarilyUnavailable, PageNotUnderstood) as error:
@@ -563,13 +540,15 @@ class RequestRun:
                 if settled.booking is not None:
                     return settled.booking
                 if slot in settled.taken:
-                    self._emit(EventKind.ATTEMPT, f"{describe(slot).capitalize()} was taken", outcome="taken")
+                    self._emit(EventKind.ATTEMPT, Reason(Code.TAKEN, {"slot": place(slot)}), outcome="taken")
                     return None
                 unclear += 1
                 if isinstance(error, PageNotUnderstood) and unclear >= self._policy.max_slow_checks:
-                    raise RunFailed(f"{_sentence(error)} Nothing was booked.") from None
-                self._check_deadline("The club's site kept failing")
-                self._emit(EventKind.RETRYING, f"The club's site failed ({error}); retrying in {delay:.1f} s")
+                    raise RunFailed(Code.PAGE_NOT_UNDERSTOOD, detail=str(error)) from None
+                self._check_deadline(Code.KEPT_FAILING)
+                self._emit(
+                    EventKind.RETRYING, Reason(Code.SITE_FAILED, {"detail": str(error), "seconds": delay})
+                )
                 await asyncio.sleep(delay * (0.5 + self._rng.random()))
                 delay = min(delay * 2, self._policy.backoff_max_s)
                 prepared = None
@@ -579,10 +558,10 @@ class RequestRun:
             self._winning_sent_at = sent_at
             return booking
 
-    def _check_deadline(self, what: str) -> None:
+    def _check_deadline(self, code: Code) -> None:
+        """`code`: what the club kept doing (failing, or asking us to slow down) past the deadline."""
         if self._clock.now() - self._started > self._policy.transient_deadline_s:
-            minutes = self._policy.transient_deadline_s / 60
-            raise RunFailed(f"{what} for {minutes:g} minutes; nothing was booked. Try again later.")
+            raise RunFailed(code, minutes=self._policy.transient_deadline_s / 60)
 
     async def _transient(self, call):  # type: ignore[no-untyped-def]
         """Run a call that books nothing, retrying site faults until the deadline."""
@@ -591,12 +570,12 @@ class RequestRun:
             try:
                 return await call()
             except LoginFailed:
-                raise RunFailed(LOGIN_REFUSED) from None
+                raise RunFailed(Code.LOGIN_REFUSED) from None
             except RateLimited as error:
-                self._check_deadline("The club kept asking us to slow down")
+                self._check_deadline(Code.KEPT_THROTTLING)
                 await asyncio.sleep(error.retry_after_s)
             except (TemporarilyUnavailable, PageNotUnderstood) as error:
-                self._check_deadline("The club's site kept failing")
+                self._check_deadline(Code.KEPT_FAILING)
                 log.info("request %s: %s; retrying", self.request_id, error)
                 await asyncio.sleep(delay * (0.5 + self._rng.random()))
                 delay = min(delay * 2, self._policy.backoff_max_s)
@@ -609,12 +588,9 @@ class RequestRun:
         slots = [self._slot_of(attempt) for attempt in unknown]
         settled = await self._transient(lambda: settle(adapter, self.request, slots))
         if settled.unclear:
-            tried = ", ".join(describe(s) for s in slots)
-            log.warning("request %s: could not tell whether %s was booked", self.request_id, tried)
-            raise Unclear(
-                f"The club's answer for {tried} was unclear, and its records do not show whether it was "
-                "booked. I'm checking with the club and won't book anything else for this until I know."
-            )
+            tried = tuple(place(s) for s in slots)
+            log.warning("request %s: could not tell whether %s was booked", self.request_id, slots)
+            raise Unclear(Code.UNCLEAR_ANSWER, slots=tried)
         found = settled.booking
         for attempt in unknown:
             if found is not None and (found.slot.court, found.slot.start) == (attempt.court, attempt.start):
@@ -642,21 +618,13 @@ class RequestRun:
         ours = self.request
         for other in await self._storage.requests.for_member(ours.member_id, (RequestStatus.CHECKING,)):
             if other.id != self.request_id and other.day == ours.day and _overlap(other, ours):
-                raise Unclear(
-                    "Another request of yours for this time is still being checked with the club; "
-                    "I'll try this one once I know what that one booked."
-                )
+                raise Unclear(Code.OTHER_REQUEST_CHECKING)
 
     # -- endings --------------------------------------------------------------------------------------
 
-    def _all_taken_text(self, slots: Sequence[Slot], to_mates: Sequence[Slot] = ()) -> str:
-        parts = []
-        if slots:
-            parts.append(f"Every choice was taken ({', '.join(describe(s) for s in slots)})")
-        if to_mates:
-            mates = ", ".join(describe(s) for s in to_mates)
-            parts.append(f"{'and ' if slots else ''}{mates} went to other members of this bot")
-        return f"{'; '.join(parts)}. Nothing was booked."
+    def _all_taken_values(self, slots: Sequence[Slot], to_mates: Sequence[Slot] = ()) -> dict[str, Value]:
+        """ALL_TAKEN's values: the slots the club had taken, and those that went to club-mates."""
+        return {"taken": tuple(place(s) for s in slots), "to_mates": tuple(place(s) for s in to_mates)}
 
     async def _succeed(self, booking: Booking) -> None:
         slot = booking.slot
@@ -667,38 +635,36 @@ class RequestRun:
             after_ms = (arrival - self.request.release_at.timestamp()) * 1000
         if self._policy.plan_releases and self._plans.contested(self._release_s, slot):
             await self._storage.contests.record_win(self.request.member_id, self._clock.now())
-        text = f"Booked {describe(slot)} on {slot.day:%a %d %b}{self._plan_note(slot)}"
+        said = Reason(Code.BOOKED, {"slot": place(slot), "day": slot.day, **self._plan_note(slot)})
         if booking.double:
-            log.warning("request %s: %s reads back booked twice", self.request_id, describe(slot))
-            text = (
-                f"The club's site shows {describe(slot)} on {slot.day:%a %d %b} booked twice: yours "
-                f"(ref {booking.reference}) and someone else's, made at the same moment. The club's site "
-                "does not stop that; its staff have been told, and will say whose it is."
+            log.warning("request %s: %s reads back booked twice", self.request_id, slot)
+            said = Reason(
+                Code.BOOKED_TWICE, {"slot": place(slot), "day": slot.day, "reference": booking.reference}
             )
         await self._outcomes.end(
             self.request,
             RequestStatus.BOOKED,
-            text,
+            said,
             booking=booking,
             after_release_ms=after_ms,
             outcome=DOUBLE_BOOKED if booking.double else None,
         )
 
-    async def _checking(self, reason: str) -> None:
+    async def _checking(self, said: Reason) -> None:
         self.unclear = True
-        await self._storage.requests.update(self.request_id, RequestStatus.CHECKING, reason=reason)
-        self._emit(EventKind.CHECKING, reason)
+        await self._storage.requests.update(self.request_id, RequestStatus.CHECKING, reason=said.code)
+        self._emit(EventKind.CHECKING, said)
 
-    async def _fail(self, reason: str, outcome: str | None = None) -> None:
-        await self._outcomes.end(self.request, RequestStatus.FAILED, reason, reason=reason, outcome=outcome)
+    async def _fail(self, said: Reason, outcome: str | None = None) -> None:
+        await self._outcomes.end(self.request, RequestStatus.FAILED, said, reason=said.code, outcome=outcome)
 
-    async def _all_taken(self, reason: str) -> None:
+    async def _all_taken(self, said: Reason) -> None:
         until = self.request.watch_until
         if until is not None and self._clock.now() < until.timestamp():
             await self._storage.requests.update(self.request_id, RequestStatus.WATCHING)
-            self._emit(EventKind.RETRYING, "Someone else was faster; still watching for a cancellation")
+            self._emit(EventKind.RETRYING, Reason(Code.STILL_WATCHING))
             return
-        await self._fail(reason, outcome=ALL_TAKEN)
+        await self._fail(said, outcome=ALL_TAKEN)
 
 
 def _overlap(a: BookingRequest, b: BookingRequest) -> bool:

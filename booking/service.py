@@ -11,18 +11,21 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from booking.availability import Availability, DayView, nearest_free
 from booking.clockcache import SharedClockEstimate
 from booking.club import Club
 from booking.events import EventBus, EventKind, ProgressEvent
 from booking.gate import FireGates
+from booking.grid import bookable_now
 from booking.models import BookingRequest, Credentials, RequestStatus
 from booking.nightcheck import night_before_problems
 from booking.outcomes import Outcomes
 from booking.plan import CONTEST_MEMORY_DAYS, ReleasePlans, SlotClaims
+from booking.reasons import Code, Reason
 from booking.release import ReleaseChoice, to_utc
 from booking.run import STILL_UNCLEAR, AdapterFactory, Policy, RequestRun
 from booking.scheduler import CHECK, RECHECK, ReleaseScheduler
-from booking.sites.base import Booking, ClubRules, SiteAdapter
+from booking.sites.base import Booking, ClubRules, DayGrid, SiteAdapter, Slot
 from booking.sites.errors import InvalidRequest, LoginFailed, LoginRequired, SiteError
 from booking.timebase import Clock
 from booking.validation import DEFAULT_HORIZON_DAYS, RequestInvalid, release_of, validate
@@ -91,6 +94,8 @@ class BookingService:
         self._runs: dict[int, asyncio.Task[None]] = {}
         self._looks: dict[int, int] = {}  # request id -> looks at its unclear booking so far
         self._member_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._availability = Availability(clock)
+        self.bus.listen(self._availability.on_event)
 
     # -- life cycle -----------------------------------------------------------------------------------
 
@@ -162,8 +167,8 @@ class BookingService:
             if request.status is not RequestStatus.SCHEDULED or last.timestamp() > now:
                 self._launch(request)
             else:
-                reason = "The slot passed while courtbot was not running; nothing was booked."
-                await self.outcomes.end(request, RequestStatus.FAILED, reason, reason=reason)
+                said = Reason(Code.SLOT_PASSED_WHILE_DOWN)
+                await self.outcomes.end(request, RequestStatus.FAILED, said, reason=said.code)
 
     def every(self, interval_s: float, job: Callable[[], Awaitable[None]], name: str) -> None:
         self._scheduler.every(interval_s, job, name)
@@ -224,13 +229,32 @@ class BookingService:
             except LoginFailed:
                 continue
             return
-        raise LoginRequired(
-            "The club's site shows its courts only to its members: send /login first, then try again."
-        )
+        raise LoginRequired("the club's site shows its courts only to members, and no stored login opens it")
 
     def forget_club(self) -> None:
         """Read the club's rules afresh on next use (they changed, e.g. the playground's release)."""
         self._club = None
+
+    async def retime(self) -> list[BookingRequest]:
+        """The club's release rule changed (the playground's "Release in 30 s"): read it again, and time
+        every request waiting for its release by it; those whose instant moved are returned."""
+        self.forget_club()
+        rules = (await self.club()).rules
+        moved = []
+        for request in await self.storage.requests.with_status((RequestStatus.SCHEDULED,)):
+            assert request.id is not None
+            release = release_of(request, rules)
+            if request.id in self._runs or release == request.release_at:
+                continue
+            await self.storage.requests.set_release(request.id, release)
+            self._scheduler.unschedule(request.id)
+            retimed = request.with_(release_at=release)
+            if release.timestamp() - self._policy.warmup_s > self.clock.now():
+                self._schedule(retimed)
+            else:
+                self._launch(retimed)
+            moved.append(retimed)
+        return moved
 
     def _decided(self, rules: ClubRules) -> ClubRules:
         """The club's rules with the release rule decided once, here (booking.release.ReleaseChoice)."""
@@ -265,6 +289,29 @@ class BookingService:
             await adapter.close()
             raise
         return adapter
+
+    async def availability(self, member_id: int, day: date, *, fresh: bool = False) -> DayView:
+        """The day's grid as the club shows it, read with the member's own login and shared for a short
+        while (booking.availability); `fresh` reads it again. Raises NotLoggedIn or a site fault."""
+        return await self._availability.view(day, lambda: self._read_grid(member_id, day), fresh=fresh)
+
+    async def _read_grid(self, member_id: int, day: date) -> DayGrid:
+        """The club's grid with what is not bookable yet closed, by the release rule decided here."""
+        rules = (await self.club()).rules
+        adapter = await self._logged_in_adapter(member_id)
+        try:
+            shown = await adapter.availability(day)
+        finally:
+            await adapter.close()
+        return bookable_now(shown, rules, self.clock.now())
+
+    async def alternatives(self, request: BookingRequest) -> list[Slot]:
+        """Free slots near a request whose choices were all taken, from the club's grid read now: its
+        times on other courts, then an hour either side. Raises NotLoggedIn or a site fault."""
+        club = await self.club()
+        view = await self.availability(request.member_id, request.day, fresh=True)
+        now = datetime.fromtimestamp(self.clock.now(), UTC)
+        return nearest_free(view, request, club.rules, club.court_numbers, now)
 
     async def site_bookings(self, member_id: int) -> list[Booking]:
         """The member's upcoming bookings as the club lists them."""
@@ -307,12 +354,9 @@ class BookingService:
                 duration_min,
                 courts,
             ):
-                raise RequestInvalid(f"You already asked for exactly this (request #{existing.id}).")
+                raise RequestInvalid(Code.ALREADY_ASKED)
         if len(open_requests) >= self._limits.max_open_per_member:
-            raise RequestInvalid(
-                f"You have {len(open_requests)} requests waiting, the most allowed; "
-                "cancel one in /bookings first."
-            )
+            raise RequestInvalid(Code.TOO_MANY_WAITING, count=len(open_requests))
         stored = await self.storage.requests.create(
             request.with_(status=RequestStatus.SCHEDULED, release_at=release)
         )
@@ -340,7 +384,7 @@ class BookingService:
         now = datetime.fromtimestamp(self.clock.now(), UTC)
         validate(request, club.rules, club.court_numbers, now, self._limits.horizon_days)
         if club.rules.partner_required and not request.partner:
-            raise RequestInvalid("The club needs your partner's name for every booking.")
+            raise RequestInvalid(Code.PARTNER_REQUIRED)
         return release_of(request, club.rules)
 
     async def stats(self) -> dict[RequestStatus, int]:
@@ -357,7 +401,7 @@ class BookingService:
             check_at = max(release - self._check_s, self.clock.now() + 1)
             if release - check_at >= CHECK_USEFUL_S:
                 self._scheduler.schedule(request.id, check_at, self._check_due, kind=CHECK)
-        self._publish(request, EventKind.SCHEDULED, "Scheduled", release_at=request.release_at)
+        self._publish(request, EventKind.SCHEDULED, Reason(Code.SCHEDULED), release_at=request.release_at)
 
     async def _check_due(self, request_id: int) -> None:
         request = await self.storage.requests.get(request_id)
@@ -365,7 +409,7 @@ class BookingService:
             return
         await self.night_before_check(request)
 
-    async def night_before_check(self, request: BookingRequest) -> list[str]:
+    async def night_before_check(self, request: BookingRequest) -> list[Reason]:
         """Warn the member now about anything that would make the request fail at its release."""
         adapter = self._adapter_factory()
         try:
@@ -446,15 +490,12 @@ class BookingService:
         starts = to_utc(datetime.combine(request.day, min(request.times)), club.rules.timezone).timestamp()
         if now >= starts:
             self._looks.pop(request.id, None)
-            reason = (
-                "I could not find out from the club whether it booked this: its records never showed "
-                "it either way. Please look on the club's site; the club's staff have been told."
-            )
+            said = Reason(Code.NEVER_SETTLED)
             await self.outcomes.end(
                 request,
                 RequestStatus.FAILED,
-                reason,
-                reason=reason,
+                said,
+                reason=said.code,
                 only_if=(RequestStatus.CHECKING,),
                 outcome=STILL_UNCLEAR,
             )
@@ -463,7 +504,7 @@ class BookingService:
             self._publish(
                 request,
                 EventKind.CHECKING,
-                f"Still unclear after {looks} looks at the club's records; I keep looking.",
+                Reason(Code.STILL_UNCLEAR_AFTER, {"looks": looks}),
                 outcome=STILL_UNCLEAR,
             )
         delay = min(self._policy.recheck_first_s * 2 ** (looks - 1), self._policy.recheck_max_s)
@@ -508,7 +549,7 @@ class BookingService:
             and await self.outcomes.end(
                 request,
                 RequestStatus.CANCELLED,
-                "Cancelled; nothing will be booked",
+                Reason(Code.CANCELLED),
                 only_if=(RequestStatus.SCHEDULED,),
                 reason=reason,
             )
@@ -518,23 +559,18 @@ class BookingService:
         if request.status is RequestStatus.WATCHING and await self.outcomes.end(
             request,
             RequestStatus.CANCELLED,
-            "Stopped watching; nothing will be booked",
+            Reason(Code.STOPPED_WATCHING),
             only_if=(RequestStatus.WATCHING,),
         ):
             return await self.get(member_id, request_id)
         if request.status is RequestStatus.CHECKING:
-            raise RequestInvalid(
-                "I'm still checking with the club whether this was booked; once I know, you can cancel "
-                "the booking in /bookings."
-            )
+            raise RequestInvalid(Code.STILL_CHECKING)
         if request.status in (RequestStatus.SCHEDULED, RequestStatus.RUNNING, RequestStatus.WATCHING):
-            raise RequestInvalid(
-                "This request is being booked right now; cancel the booking once it has landed."
-            )
+            raise RequestInvalid(Code.BEING_BOOKED)
         if request.status is RequestStatus.BOOKED and request.reference:
             await self.cancel_site_booking(member_id, request.reference)
             return await self.get(member_id, request_id)
-        raise RequestInvalid("This request has already ended; there is nothing to cancel.")
+        raise RequestInvalid(Code.ALREADY_ENDED)
 
     async def cancel_site_booking(self, member_id: int, reference: str) -> None:
         """Cancel one of the member's bookings on the club's site (made by us or not)."""
@@ -548,11 +584,11 @@ class BookingService:
                 await self.outcomes.end(
                     request,
                     RequestStatus.CANCELLED,
-                    "Booking cancelled at the club",
-                    reason="Cancelled by you",
+                    Reason(Code.CANCELLED_AT_CLUB),
+                    reason="cancelled by the member",
                 )
 
-    def _publish(self, request: BookingRequest, kind: EventKind, text: str, **fields: object) -> None:
+    def _publish(self, request: BookingRequest, kind: EventKind, said: Reason, **fields: object) -> None:
         assert request.id is not None
         self.bus.publish(
             ProgressEvent(
@@ -560,7 +596,7 @@ class BookingService:
                 member_id=request.member_id,
                 kind=kind,
                 at=self.clock.now(),
-                text=text,
+                reason=said,
                 **fields,  # type: ignore[arg-type]
             )
         )

@@ -1,6 +1,6 @@
 """Checks a booking request against the club's rules before anything is stored or scheduled.
 
-Each refusal is a `RequestInvalid` whose text tells the member what *is* allowed.
+Each refusal is a `RequestInvalid` whose reason names what *is* allowed, for the bot to word.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from booking import walltime
 from booking.models import BookingRequest
+from booking.reasons import Code, Refusal
 from booking.release import to_utc
 from booking.sites.base import ClubRules
 
@@ -16,12 +17,8 @@ from booking.sites.base import ClubRules
 DEFAULT_HORIZON_DAYS = 60
 
 
-class RequestInvalid(ValueError):
-    """The request cannot be booked as asked; the text is for the member."""
-
-
-def _hm(value: time) -> str:
-    return value.strftime("%H:%M")
+class RequestInvalid(Refusal, ValueError):
+    """The request cannot be booked as asked; its reason says why, and what is allowed."""
 
 
 def _minutes(value: time) -> int:
@@ -65,47 +62,43 @@ def validate(
     horizon_days: int = DEFAULT_HORIZON_DAYS,
 ) -> None:
     if not request.times:
-        raise RequestInvalid("Pick at least one start time.")
+        raise RequestInvalid(Code.NO_TIMES)
     if len(set(request.times)) != len(request.times):
-        raise RequestInvalid("Each start time may be listed once.")
+        raise RequestInvalid(Code.TIME_TWICE)
     if len(set(request.courts)) != len(request.courts):
-        raise RequestInvalid("Each court may be listed once.")
+        raise RequestInvalid(Code.COURT_TWICE)
     if request.duration_min not in rules.durations:
-        allowed = " or ".join(f"{d} min" for d in rules.durations)
-        raise RequestInvalid(f"The club books {allowed}, not {request.duration_min} min.")
+        raise RequestInvalid(Code.DURATION_NOT_ALLOWED, minutes=request.duration_min, allowed=rules.durations)
     unknown = [c for c in request.courts if c not in courts]
     if unknown:
-        names = ", ".join(str(c) for c in courts)
-        raise RequestInvalid(f"There is no court {unknown[0]}; the club's courts are {names}.")
+        raise RequestInvalid(Code.NO_SUCH_COURT, court=unknown[0], courts=tuple(courts))
     grid = slot_starts(rules)
     for start in request.times:
         last = latest_start(rules, request.duration_min)
         if start not in grid:
             raise RequestInvalid(
-                f"{_hm(start)} is not a slot start: the club books every {rules.slot_minutes} minutes "
-                f"from {_hm(rules.opens)} to {_hm(last)}."
+                Code.NOT_A_SLOT_START, start=start, every=rules.slot_minutes, first=rules.opens, last=last
             )
         if start > last:
             raise RequestInvalid(
-                f"A {request.duration_min}-minute booking at {_hm(start)} would run past closing at "
-                f"{_hm(rules.closes)}; the latest start for it is {_hm(last)}."
+                Code.PAST_CLOSING, minutes=request.duration_min, start=start, closes=rules.closes, last=last
             )
         if not walltime.exists(request.day, start, rules.timezone):
             jumps_from, jumps_to = walltime.skipped_span(request.day, start, rules.timezone)
             raise RequestInvalid(
-                f"{_hm(start)} doesn't happen on {request.day:%a %d %b}: the clocks go forward from "
-                f"{_hm(jumps_from)} to {_hm(jumps_to)}."
+                Code.CLOCKS_SKIP, start=start, day=request.day, jumps_from=jumps_from, jumps_to=jumps_to
             )
     earliest = min(request.times)
     if to_utc(datetime.combine(request.day, earliest), rules.timezone) <= now:
         today = now.astimezone(rules.timezone).date()
-        raise RequestInvalid(
-            f"{request.day:%a %d %b} {_hm(earliest)} has already passed; pick a slot from {today:%a %d %b} on."
-        )
+        raise RequestInvalid(Code.ALREADY_PASSED, day=request.day, start=earliest, today=today)
     opens = release_of(request, rules)
     if opens - now > timedelta(days=horizon_days):
-        latest = (now + timedelta(days=horizon_days)).astimezone(rules.timezone)
+        latest = (now + timedelta(days=horizon_days)).astimezone(rules.timezone).date()
         raise RequestInvalid(
-            f"{request.day:%a %d %b} opens for booking on {opens.astimezone(rules.timezone):%a %d %b}, "
-            f"more than {horizon_days} days from now; courtbot schedules releases up to {latest:%a %d %b}."
+            Code.TOO_FAR_AHEAD,
+            day=request.day,
+            opens=opens.astimezone(rules.timezone).date(),
+            horizon=horizon_days,
+            latest=latest,
         )

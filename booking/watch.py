@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from booking.events import EventKind, ProgressEvent
 from booking.grid import bookable_now
 from booking.models import BookingRequest, RequestStatus
+from booking.reasons import Code, Reason
 from booking.release import to_utc
 from booking.service import BookingService
 from booking.sites.base import CellState, DayGrid, SiteAdapter
@@ -66,19 +67,13 @@ class CancellationWatch:
         deadline = until or starts - self._policy.default_margin
         now = datetime.fromtimestamp(self._booking.clock.now(), UTC)
         if request.status is not RequestStatus.FAILED:
-            raise RequestInvalid("Only a request whose courts were all taken can watch for a cancellation.")
+            raise RequestInvalid(Code.NOT_WATCHABLE)
         if deadline <= now or deadline > starts:
-            raise RequestInvalid(
-                f"Pick a time to stop watching between now and the start of the slot ({starts.astimezone(club.rules.timezone):%a %H:%M})."
-            )
+            raise RequestInvalid(Code.WATCH_DEADLINE, starts=starts)
         await self._storage.requests.update(
             request_id, RequestStatus.WATCHING, watch_until=deadline, only_if=(RequestStatus.FAILED,)
         )
-        self._publish(
-            request,
-            EventKind.WATCHING,
-            f"Watching for a cancellation until {deadline.astimezone(club.rules.timezone):%a %H:%M}",
-        )
+        self._publish(request, EventKind.WATCHING, Reason(Code.WATCHING, {"until": deadline}))
         self._ensure_poller(request.day)
         return await self._booking.get(member_id, request_id)
 
@@ -137,9 +132,9 @@ class CancellationWatch:
             if request.day != day:
                 continue
             if request.watch_until is not None and request.watch_until.timestamp() <= now:
-                reason = "No court came free before your deadline; nothing was booked."
+                said = Reason(Code.WATCH_ENDED)
                 await self._booking.outcomes.end(
-                    request, RequestStatus.FAILED, reason, reason=reason, only_if=(RequestStatus.WATCHING,)
+                    request, RequestStatus.FAILED, said, reason=said.code, only_if=(RequestStatus.WATCHING,)
                 )
                 continue
             watching.append(request)
@@ -169,14 +164,14 @@ class CancellationWatch:
             if any(grid.state(c, t) is CellState.FREE for t in request.times for c in courts):
                 self._booking.run_now(request)
 
-    def _publish(self, request: BookingRequest, kind: EventKind, text: str) -> None:
+    def _publish(self, request: BookingRequest, kind: EventKind, said: Reason) -> None:
         self._booking.bus.publish(
             ProgressEvent(
                 request_id=request.id or 0,
                 member_id=request.member_id,
                 kind=kind,
                 at=self._booking.clock.now(),
-                text=text,
+                reason=said,
                 release_at=request.watch_until,
             )
         )

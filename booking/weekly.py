@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 from booking import walltime
 from booking.events import ProgressEvent
 from booking.models import BookingRequest, RequestStatus, SeriesStatus, WeeklySeries
+from booking.reasons import Code
 from booking.release import to_utc
 from booking.service import OPEN_STATUSES, BookingService, NotFound
 from booking.validation import RequestInvalid, validate
 
 log = logging.getLogger(__name__)
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: the reason of a week's request the planner cancelled itself: the week is planned again in its turn
 SET_ASIDE = "set aside by its weekly series"
 
@@ -63,7 +63,7 @@ class WeeklyPlanner:
     ) -> tuple[WeeklySeries, BookingRequest | None]:
         """Check the series against the club's rules, store it, and plan its first occurrence."""
         if not 0 <= weekday <= 6:
-            raise RequestInvalid("Pick a day of the week.")
+            raise RequestInvalid(Code.PICK_A_WEEKDAY)
         club = await self._booking.club()
         now = datetime.fromtimestamp(self._booking.clock.now(), UTC)
         sample_day = _next_weekday(now.astimezone(club.rules.timezone).date() + timedelta(days=7), weekday)
@@ -110,7 +110,7 @@ class WeeklyPlanner:
         planned. Returns the series' waiting request."""
         series = await self._owned(member_id, series_id)
         if day.weekday() != series.weekday:
-            raise RequestInvalid(f"{day:%a %d %b} is not a {WEEKDAYS[series.weekday]}.")
+            raise RequestInvalid(Code.NOT_THAT_WEEKDAY, day=day, weekday=series.weekday)
         await self._storage.series.set_skipped(series_id, day, skipped=True)
         await _set_aside(self._booking, series, lambda request: request.day == day)
         return await self.plan(await self._owned(member_id, series_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import time
@@ -25,7 +26,7 @@ from booking.members import MemberService, SettingsApplied
 from booking.service import BookingService
 from booking.watch import CancellationWatch
 from booking.weekly import WeeklyPlanner
-from bot import handlers, menus, redact, texts
+from bot import handlers, i18n, menus, redact, texts
 from bot.concurrency import PerChatUpdateProcessor
 from bot.delivery import DeliveryPolicy
 from bot.handlers.common import NOTIFIER, SERVICES
@@ -56,6 +57,11 @@ class BotServices:
     progress: ProgressMessageRepo
     weekly: WeeklyPlanner
     watch: CancellationWatch
+
+
+async def language_of(members: MemberService, telegram_id: int) -> str:
+    """The language a member is spoken to in, outside an answer to them (a notice, a menu)."""
+    return i18n.of_member(await members.get(telegram_id))
 
 
 class PollingMonitor(HTTPXRequest):
@@ -123,6 +129,7 @@ def build_application(services: BotServices, token: str, api_base_url: str) -> A
         services.progress,
         services.booking.storage.notices,
         admin_ids=services.members.admin_ids,
+        language_of=functools.partial(language_of, services.members),
     )
     handlers.register(application)
     return application
@@ -152,7 +159,8 @@ class BotRunner:
         self._former_admins = applied.former_admins
         await self._notifier.start()
         for revoked in applied.revoked:
-            self._notifier.tell(revoked.member.telegram_id, texts.access_ended(revoked.withdrawn))
+            with i18n.speaking(i18n.of_member(revoked.member)):
+                self._notifier.tell(revoked.member.telegram_id, texts.access_ended(revoked.withdrawn))
         try:
             await self._bring_up()
         except InvalidToken:
@@ -188,7 +196,10 @@ class BotRunner:
         app = self.application
         await app.initialize()  # getMe: proves the token and the URL
         await app.bot.delete_webhook()
-        await menus.install(app.bot, self._services.members.admin_ids, self._former_admins)
+        members = self._services.members
+        await menus.install(
+            app.bot, members.admin_ids, self._former_admins, functools.partial(language_of, members)
+        )
         if not app.running:
             await app.start()
         assert app.updater is not None

@@ -23,6 +23,7 @@ class Arg(Enum):
     DAY = re.compile(r"[0-9]{8}")  # YYYYMMDD
     CLOCK = re.compile(r"[0-9]{4}")  # HHMM
     REFERENCE = re.compile(r"[A-Za-z0-9._/-]{1,48}")  # a club's booking reference
+    LANGUAGE = re.compile(r"[a-z]{2}")  # a language code: "de"
 
 
 class Action(StrEnum):
@@ -33,6 +34,8 @@ class Action(StrEnum):
     DENY = "dn"
     NEW_BOOKING = "nb"
     DAY = "dy"
+    DAY_PAGE = "dp"
+    REFRESH = "rf"
     TIME = "tm"
     TIMES_DONE = "tn"
     COURT = "ct"
@@ -52,6 +55,8 @@ class Action(StrEnum):
     BOOKINGS_PAGE = "bp"
     MEMBERS_PAGE = "mp"
     WATCH = "wa"
+    ALTERNATIVE = "al"
+    LANGUAGE = "lg"
     PAUSE_SERIES = "sp"
     RESUME_SERIES = "sr"
     SKIP_SERIES = "ss"
@@ -65,6 +70,7 @@ ARGS: dict[Action, tuple[Arg, ...]] = {
     Action.APPROVE: (Arg.NUMBER,),
     Action.DENY: (Arg.NUMBER,),
     Action.DAY: (Arg.DAY,),
+    Action.DAY_PAGE: (Arg.NUMBER,),
     Action.TIME: (Arg.CLOCK,),
     Action.COURT: (Arg.NUMBER,),
     Action.DURATION: (Arg.NUMBER,),
@@ -74,6 +80,8 @@ ARGS: dict[Action, tuple[Arg, ...]] = {
     Action.BOOKINGS_PAGE: (Arg.NUMBER,),
     Action.MEMBERS_PAGE: (Arg.NUMBER,),
     Action.WATCH: (Arg.NUMBER, Arg.NUMBER),  # request id, minutes before the slot to stop watching
+    Action.ALTERNATIVE: (Arg.NUMBER, Arg.NUMBER, Arg.CLOCK),  # the all-taken request, a free court and start
+    Action.LANGUAGE: (Arg.LANGUAGE,),
     Action.PAUSE_SERIES: (Arg.NUMBER,),
     Action.RESUME_SERIES: (Arg.NUMBER,),
     # the series, and the date its button showed: a stale press skips no other week
@@ -172,7 +180,7 @@ def _encode(kind: Arg, value: Value) -> str:
         text = value.strftime("%Y%m%d")
     elif kind is Arg.CLOCK and isinstance(value, time):
         text = value.strftime("%H%M")
-    elif kind is Arg.REFERENCE and isinstance(value, str):
+    elif kind in (Arg.REFERENCE, Arg.LANGUAGE) and isinstance(value, str):
         text = value
     else:
         raise ValueError(f"{value!r} is not a {kind.name.lower()}")

@@ -30,6 +30,10 @@ class BookingDraft:
     duration_min: int | None = None
     partner: str | None = None
     partner_saved: bool = False
+    #: the page of the date keyboard shown (this week, later)
+    day_page: int = 0
+    #: the form waits while the member gives their club login (/login), then comes back
+    awaiting_login: bool = False
 
     def toggle_time(self, start: time) -> None:
         if start in self.times:

@@ -84,6 +84,6 @@ def log_event(event: ProgressEvent) -> None:
         event.request_id,
         event.member_id,
         event.kind.value,
-        event.text,
+        event.reason or "",
         extra=extra,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 from contextlib import AsyncExitStack
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from booking.sites.platform import RunningStandin
@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.startup import listening
 from sim.botapi.runner import RunningBotApi, start_botapi
 from sim.club.runner import RunningClub
-from sim.playground.server import PLAYGROUND_USER, RunningPlayground, start_playground
+from sim.playground.server import PLAYGROUND_USER, Release, RunningPlayground, start_playground
 
 if TYPE_CHECKING:
     from bot.app import Courtbot
@@ -60,23 +60,32 @@ async def start_page(courtbot: Courtbot, port: int) -> RunningPlayground:
         return await start_playground(
             courtbot.botapi,
             # The 30-second release is democlub's (a fixed opening time); the others' windows roll by the slot.
-            release_soon=(lambda: _release_soon(courtbot)) if isinstance(club, RunningClub) else None,
+            release_soon=(lambda: release_soon(courtbot)) if isinstance(club, RunningClub) else None,
             accounts=dict(club.config.members) if club is not None else {},
             club_url=courtbot.club_url,
             port=port,
         )
 
 
-async def _release_soon(courtbot: Courtbot) -> tuple[datetime, date]:
-    """Make the simulated club release a day's slots 30 seconds from now; returns the instant and the
-    day it releases."""
+async def release_soon(courtbot: Courtbot) -> Release:
+    """Make the simulated club release the next day not open yet 30 seconds from now, and time again
+    every booking already scheduled (the club's release time moved for every day)."""
     assert isinstance(courtbot.club, RunningClub)
-    state = courtbot.club.state
-    zone = courtbot.club.config.zone
-    instant = datetime.fromtimestamp(int(state.now()) + 31, UTC)
-    local = instant.astimezone(zone)
-    courtbot.club.config.opens_at = time(local.hour, local.minute, local.second)
-    courtbot.booking.forget_club()
-    day = local.date() + timedelta(days=courtbot.club.config.window_days)
-    log.info("playground: the club now releases %s at %s", day, local.time())
-    return instant, day
+    state, config = courtbot.club.state, courtbot.club.config
+    now = state.now()
+    instant = datetime.fromtimestamp(int(now) + 31, UTC)
+    local = instant.astimezone(config.zone)
+    day = local.date() + timedelta(days=config.window_days)
+    if state.release_instant(day, state.slot_starts()[0]).timestamp() <= now:
+        # An earlier press released that day already (it may be booked): release the one after it.
+        config.window_days += 1
+        day += timedelta(days=1)
+    config.opens_at = time(local.hour, local.minute, local.second)
+    retimed = await courtbot.booking.retime()
+    log.info(
+        "playground: the club now releases %s at %s; %d scheduled booking(s) timed again",
+        day,
+        local.time(),
+        len(retimed),
+    )
+    return Release(instant, day, len(retimed))

@@ -4,9 +4,10 @@ Telegram allows about one edit per second per chat and answers bursts with 429, 
 outbox that keeps only the latest state of each message, sends at most one edit per `min_interval_s`,
 skips a state the message already shows, and after a RetryAfter waits as told and then sends only what
 is latest. A request's end also arrives as a new message (so the phone notifies), with the calendar file
-when it booked, or with a button to watch for a cancellation when every choice was taken; so does a
-warning from the night-before check. Nothing here waits on the engine: events are read from the bus's own
-queue.
+when it booked, or, when every choice was taken, with the free courts nearest them to book instead and a
+button to watch for a cancellation; so does a warning from the night-before check. A "couldn't book"
+notice that events overtook (a watch booked it after all) is edited to say so. Every message speaks its
+member's language. Nothing here waits on the engine: events are read from the bus's own queue.
 
 A request's end is durable: the engine stores its notice with the final status (storage.notices), and
 this module delivers what is stored - at start, after every final event, and every minute - bringing
@@ -33,8 +34,10 @@ from telegram.ext import ExtBot
 from booking.events import EventKind, ProgressEvent
 from booking.models import BookingRequest, RequestStatus
 from booking.run import ALL_TAKEN, DOUBLE_BOOKED, STILL_UNCLEAR
-from booking.service import BookingService, NotFound
-from bot import ics, keyboards, texts
+from booking.service import BookingService, NotFound, NotLoggedIn
+from booking.sites.base import Slot
+from booking.sites.errors import SiteError
+from bot import i18n, ics, keyboards, texts
 from bot.delivery import NO_RETRY_AFTER, retry_after_seconds
 from bot.limits import MAX_CAPTION, length
 from storage.notices import NoticeRepo, StoredNotice
@@ -56,6 +59,13 @@ UNCLAIMED_VIEWS = 1000
 WATCHABLE_VIEWS = 1000
 #: how often stored notices that could not be delivered yet are tried again
 SWEEP_S = 60.0
+
+LanguageOf = Callable[[int], Awaitable[str]]
+
+
+async def _english(_: int) -> str:
+    return i18n.DEFAULT
+
 
 S = TypeVar("S", bound=Hashable)
 
@@ -341,10 +351,13 @@ class ProgressNotifier:
         notices: NoticeRepo,
         *,
         admin_ids: frozenset[int] = frozenset(),
+        language_of: LanguageOf = _english,
         min_interval_s: float = MIN_EDIT_INTERVAL_S,
         sweep_s: float = SWEEP_S,
     ) -> None:
+        """`language_of`: the language a member (or admin) is spoken to in."""
         self._bot = bot
+        self._language_of = language_of
         self._booking = booking
         self._messages = messages
         self._notices = notices
@@ -436,6 +449,8 @@ class ProgressNotifier:
                 log.exception("progress of request %s (%s) not shown", event.request_id, event.kind.value)
 
     async def _on_event(self, event: ProgressEvent) -> None:
+        tz = await self._timezone()
+        language = await self._language_of(event.member_id)
         view = self._views.get(event.request_id)
         if view is None:
             try:
@@ -444,28 +459,51 @@ class ProgressNotifier:
                 return
             view = self._views[event.request_id] = ProgressView.of(request)
             self._trim_unclaimed()
-        tz = await self._timezone()
-        view.apply(event, texts.progress_line(event, tz))
+        with i18n.speaking(language):  # no await before the line is added: track() may read the view
+            view.apply(event, texts.progress_line(event, tz))
         target = await self._target(event.request_id)
-        if target is not None:
-            self._outbox(target.chat_id).edit(target.message_id, view.rendering())
         chat_id = target.chat_id if target is not None else event.member_id
-        if event.kind is EventKind.WARNING:
-            self._outbox(chat_id).notify(Notice(texts.warning_notice(view.request, event.text)))
-        if event.kind is EventKind.CHECKING and event.outcome != STILL_UNCLEAR:
-            self._outbox(chat_id).notify(Notice(texts.unclear_notice(view.request, event.text)))
-        if event.outcome == STILL_UNCLEAR:
+        with i18n.speaking(language):
+            if target is not None:
+                self._outbox(target.chat_id).edit(target.message_id, view.rendering())
+            if event.kind is EventKind.WARNING:
+                self._outbox(chat_id).notify(
+                    Notice(texts.warning_notice(view.request, self._said(event, tz)))
+                )
+            if event.kind is EventKind.CHECKING and event.outcome != STILL_UNCLEAR:
+                self._outbox(chat_id).notify(
+                    Notice(texts.unclear_notice(view.request, self._said(event, tz)))
+                )
+            if event.kind is EventKind.BOOKED:
+                await self._overtaken(event, view.request, chat_id, tz)
+        if event.outcome in (STILL_UNCLEAR, DOUBLE_BOOKED):
             for admin_id in self._admin_ids:
-                self._outbox(admin_id).notify(Notice(texts.unclear_admin_alert(view.request, event.text)))
-        if event.outcome == DOUBLE_BOOKED:
-            for admin_id in self._admin_ids:
-                self._outbox(admin_id).notify(Notice(texts.double_booked_admin_alert(view.request, event)))
+                with i18n.speaking(await self._language_of(admin_id)):
+                    alert = (
+                        texts.unclear_admin_alert(view.request, self._said(event, tz))
+                        if event.outcome == STILL_UNCLEAR
+                        else texts.double_booked_admin_alert(view.request, event)
+                    )
+                    self._outbox(admin_id).notify(Notice(alert))
         if event.kind.is_final:
             await self._sweep()  # its notice was stored with the final status
             if event.outcome == ALL_TAKEN:
                 self._keep_watchable(event.request_id)
             elif target is not None:
                 self._forget(event.request_id)
+
+    @staticmethod
+    def _said(event: ProgressEvent, tz: ZoneInfo) -> str:
+        return texts.reason(event.reason, tz) if event.reason is not None else ""
+
+    async def _overtaken(
+        self, event: ProgressEvent, request: BookingRequest, chat_id: int, tz: ZoneInfo
+    ) -> None:
+        """A booking landed after all (a watch, or a later look): the "couldn't book" notices sent for the
+        request earlier are edited to say so, their buttons gone."""
+        for failed, message_id in await self._notices.sent_failures(event.request_id):
+            earlier = texts.failed_notice(request, self._said(failed, tz))
+            self._outbox(chat_id).edit(message_id, Rendering(texts.overtaken_by_booking(earlier)))
 
     async def _target(self, request_id: int) -> _Target | None:
         target = self._targets.get(request_id)
@@ -500,13 +538,14 @@ class ProgressNotifier:
             return
         target = await self._target(event.request_id)
         final_edit: tuple[int, Rendering] | None = None
-        if target is not None:
-            view = self._views.get(event.request_id)
-            if view is None or not view.final:  # after a restart: the message still shows a past state
-                view = ProgressView.of(request)
-                view.apply(event, texts.progress_line(event, await self._timezone()))
-            final_edit = (target.message_id, view.rendering())
-        notice = None if event.kind is EventKind.CANCELLED else await self._final_notice(request, event)
+        with i18n.speaking(await self._language_of(event.member_id)):
+            if target is not None:
+                view = self._views.get(event.request_id)
+                if view is None or not view.final:  # after a restart: the message still shows a past state
+                    view = ProgressView.of(request)
+                    view.apply(event, texts.progress_line(event, await self._timezone()))
+                final_edit = (target.message_id, view.rendering())
+            notice = None if event.kind is EventKind.CANCELLED else await self._final_notice(request, event)
         self._queued.add(stored.id)
 
         async def sent(message_id: int) -> None:
@@ -529,17 +568,23 @@ class ProgressNotifier:
         self._outbox(chat_id).notify(notice, delivery)
 
     async def _final_notice(self, request: BookingRequest, event: ProgressEvent) -> Notice:
-        if event.kind is EventKind.FAILED:
-            if event.outcome == STILL_UNCLEAR:
-                return Notice(texts.unclear_notice(request, event.text, final=True))
-            if event.outcome == ALL_TAKEN:
-                assert request.id is not None
-                text = texts.failed_notice(request, event.text, watchable=True)
-                return Notice(text, keyboard=keyboards.watch(request.id))
-            return Notice(texts.failed_notice(request, event.text))
         club = await self._booking.club()
         tz = club.rules.timezone
-        court_name = next((c.name for c in club.courts if c.number == event.court), f"Court {event.court}")
+        if event.kind is EventKind.FAILED:
+            why = self._said(event, tz)
+            if event.outcome == STILL_UNCLEAR:
+                return Notice(texts.unclear_notice(request, why, final=True))
+            if event.outcome == ALL_TAKEN:
+                assert request.id is not None
+                names = {c.number: c.name for c in club.courts}
+                offered = [
+                    (slot, names.get(slot.court, str(slot.court)))
+                    for slot in await self._free_instead(request)
+                ]
+                text = texts.failed_notice(request, why, watchable=True, offered=bool(offered))
+                return Notice(text, keyboard=keyboards.watch(request.id, offered))
+            return Notice(texts.failed_notice(request, why))
+        court_name = next((c.name for c in club.courts if c.number == event.court), str(event.court))
         text = texts.booked_notice(request, event, court_name, tz)
         if event.reference is None or event.start is None:
             return Notice(text)
@@ -547,6 +592,15 @@ class ProgressNotifier:
             request.day, event.start, request.duration_min, tz, court_name, event.reference, request.partner
         )
         return Notice(text, document, ics.filename(event.reference))
+
+    async def _free_instead(self, request: BookingRequest) -> list[Slot]:
+        """The free courts nearest a request whose choices were all taken (none if the club's grid
+        cannot be read now: the notice goes out without them)."""
+        try:
+            return await self._booking.alternatives(request)
+        except (NotLoggedIn, SiteError) as error:
+            log.info("request %s: no alternatives offered (%s)", request.id, type(error).__name__)
+            return []
 
     # -- plumbing -------------------------------------------------------------------------------------
 

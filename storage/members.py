@@ -16,6 +16,8 @@ def _member(row: aiosqlite.Row) -> Member:
         access=Access(row["access"]),
         partner_default=row["partner_default"],
         granted=Grant(row["granted"]) if row["granted"] else None,
+        language=row["language"],
+        telegram_language=row["telegram_language"],
     )
 
 
@@ -26,11 +28,13 @@ class MemberRepo:
     async def upsert(self, member: Member) -> None:
         await self._db.write(
             lambda conn: conn.execute(
-                """INSERT INTO members (telegram_id, name, role, access, partner_default, granted)
-                   VALUES (?, ?, ?, ?, ?, ?)
+                """INSERT INTO members (telegram_id, name, role, access, partner_default, granted, language,
+                                        telegram_language)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (telegram_id) DO UPDATE SET
                      name = excluded.name, role = excluded.role, access = excluded.access,
-                     partner_default = excluded.partner_default, granted = excluded.granted""",
+                     partner_default = excluded.partner_default, granted = excluded.granted,
+                     language = excluded.language, telegram_language = excluded.telegram_language""",
                 (
                     member.telegram_id,
                     member.name,
@@ -38,6 +42,8 @@ class MemberRepo:
                     member.access,
                     member.partner_default,
                     member.granted,
+                    member.language,
+                    member.telegram_language,
                 ),
             )
         )

@@ -103,6 +103,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE members ADD COLUMN granted TEXT CHECK (granted IN ('settings', 'admin'));
     """,
+    # 6: the language a member chose with /language, and the one their Telegram app last said it speaks
+    # (for messages that are no answer to them: a booking's progress, a notice)
+    """
+    ALTER TABLE members ADD COLUMN language TEXT;
+    ALTER TABLE members ADD COLUMN telegram_language TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,7 +10,9 @@ from typing import Any
 
 import aiosqlite
 
+from booking import reasons
 from booking.events import EventKind, ProgressEvent
+from booking.reasons import Code, Reason
 from storage.db import Database
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -28,6 +30,8 @@ def encode(event: ProgressEvent) -> str:
     values: dict[str, Any] = {}
     for f in fields(event):
         value = getattr(event, f.name)
+        if isinstance(value, Reason):
+            value = reasons.to_json(value)
         values[f.name] = value.isoformat() if isinstance(value, datetime | time) else value
     return json.dumps(values)
 
@@ -35,6 +39,11 @@ def encode(event: ProgressEvent) -> str:
 def decode(text: str) -> ProgressEvent:
     values = json.loads(text)
     values["kind"] = EventKind(values["kind"])
+    said = values.pop("text", None)  # stored by a courtbot before reasons had codes: its words, as they were
+    if values.get("reason") is not None:
+        values["reason"] = reasons.from_json(values["reason"])
+    elif said:
+        values["reason"] = Reason(Code.SAID, {"text": said})
     if values.get("start") is not None:
         values["start"] = time.fromisoformat(values["start"])
     if values.get("release_at") is not None:
@@ -62,6 +71,17 @@ class NoticeRepo:
             StoredNotice(row[0], decode(row[1]), row[2])
             for row in await self._db.read(f"{query} ORDER BY id")
         ]
+
+    async def sent_failures(self, request_id: int) -> list[tuple[ProgressEvent, int]]:
+        """The request's "couldn't book" notices already sent, each with its message (to edit, when the
+        request books after all)."""
+        rows = await self._db.read(
+            "SELECT event, sent_message_id FROM notices WHERE request_id = ? AND sent_message_id IS NOT NULL "
+            "ORDER BY id",
+            (request_id,),
+        )
+        events = [(decode(row[0]), row[1]) for row in rows]
+        return [(event, message_id) for event, message_id in events if event.kind is EventKind.FAILED]
 
     async def sent(self, notice_id: int, message_id: int) -> None:
         """The notice's message is out (its final progress edit may still be due)."""

@@ -126,6 +126,15 @@ class RequestRepo:
 
         return await self._db.write(move)
 
+    async def set_release(self, request_id: int, release_at: datetime) -> None:
+        """The request's release instant, timed again (the club's release rule changed)."""
+        await self._db.write(
+            lambda conn: conn.execute(
+                f"UPDATE requests SET release_at = ?, updated_at = {_NOW} WHERE id = ?",
+                (release_at.isoformat(), request_id),
+            )
+        )
+
     async def prune(self, finished_before: datetime, today: date) -> int:
         """Forget finished requests (and their attempts) last touched before the cut-off, except any whose
         day is still ahead: /bookings shows those."""

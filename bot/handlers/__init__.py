@@ -23,10 +23,12 @@ from bot.callbacks import Action, matches
 from bot.draft import Step
 from bot.handlers import (
     access,
+    alternatives,
     book,
     bookings,
     dialogue,
     errors,
+    language,
     login,
     members,
     privacy,
@@ -35,14 +37,15 @@ from bot.handlers import (
     weekly,
 )
 from bot.handlers.commands import COMMANDS, OURS
-from bot.handlers.common import Context
-from bot.handlers.login import LoginStep
+from bot.handlers.common import Context, LoginStep
 
+LANGUAGE_GROUP = -3
 PRIVACY_GROUP = -2
 GATE_GROUP = -1
 
 
 def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, language.apply), group=LANGUAGE_GROUP)
     application.add_handler(TypeHandler(Update, privacy.guard), group=PRIVACY_GROUP)
     application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
     application.add_handlers(
@@ -58,6 +61,8 @@ def register(application: Application) -> None:
             _button(bookings.keep_booking, Action.KEEP_BOOKING),
             _button(bookings.turn_page, Action.BOOKINGS_PAGE),
             _button(watching.start, Action.WATCH),
+            _button(alternatives.book, Action.ALTERNATIVE),
+            _button(language.choose, Action.LANGUAGE),
             _button(weekly.pause, Action.PAUSE_SERIES),
             _button(weekly.resume, Action.RESUME_SERIES),
             _button(weekly.skip, Action.SKIP_SERIES),
@@ -85,15 +90,20 @@ def conversation() -> ConversationHandler:
                 _button(book.begin_from_button, Action.NEW_BOOKING),
             ],
             states={
-                Step.DAY: [_button(book.choose_day, Action.DAY)],
+                Step.DAY: [
+                    _button(book.choose_day, Action.DAY),
+                    _button(book.turn_day_page, Action.DAY_PAGE),
+                ],
                 Step.TIMES: [
                     _button(book.toggle_time, Action.TIME),
                     _button(book.times_done, Action.TIMES_DONE),
+                    _button(book.refresh, Action.REFRESH),
                 ],
                 Step.COURTS: [
                     _button(book.toggle_court, Action.COURT),
                     _button(book.any_court, Action.ANY_COURT),
                     _button(book.courts_done, Action.COURTS_DONE),
+                    _button(book.refresh, Action.REFRESH),
                 ],
                 Step.DURATION: [_button(book.choose_duration, Action.DURATION)],
                 Step.PARTNER: [

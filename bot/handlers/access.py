@@ -10,9 +10,9 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from booking.models import Access
-from bot import keyboards, texts
+from bot import i18n, keyboards, texts
 from bot.callbacks import Action, parse
-from bot.handlers.common import Context, edit, reply, services, user_id, user_name
+from bot.handlers.common import Context, edit, reply, services, user_name
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ async def gate(update: Update, context: Context) -> None:
     if query is not None and pressed is None:
         await query.answer(texts.STALE_BUTTON)
         raise ApplicationHandlerStop
-    member = await services(context).members.ensure(user_id(update), user_name(update))
+    user = update.effective_user
+    member = await services(context).members.ensure(user.id, user_name(update), user.language_code)
     if member.access is Access.ALLOWED:
         return
     if query is not None:
@@ -66,10 +67,11 @@ async def ask_access(update: Update, context: Context) -> None:
         await edit(context, query.message.chat.id, query.message.message_id, texts.ACCESS_ASKED)
     for admin_id in members.admin_ids:
         try:
-            await context.bot.send_message(
-                admin_id,
-                texts.admin_request(user.full_name, user.username, user.id),
-                reply_markup=keyboards.admin_decision(user.id),
-            )
+            with i18n.speaking(i18n.of_member(await members.get(admin_id))):
+                await context.bot.send_message(
+                    admin_id,
+                    texts.admin_request(user.full_name, user.username, user.id),
+                    reply_markup=keyboards.admin_decision(user.id),
+                )
         except TelegramError as error:  # e.g. an admin who never opened the bot
             log.warning("could not ask admin %s about access: %s", admin_id, type(error).__name__)

@@ -1,9 +1,11 @@
 """/book: a request composed on one message with inline keyboards, or in one line, then submitted.
 
 One handler per step. Each button press is checked against the member's own draft and the message it
-lives on, so a stale or forged press is answered politely and changes nothing. After submit the same
-message becomes the request's live progress message; the booking itself runs in the engine. "🔁 Every
-Tuesday" on the summary makes the draft a weekly series instead, and the message follows its first week.
+lives on, so a stale or forged press is answered politely and changes nothing. A member without a club
+login is asked for it first (or when Book now finds none), and the same form comes back once they are
+logged in. After submit the same message becomes the request's live progress message; the booking itself
+runs in the engine. "🔁 Every Tuesday" on the summary makes the draft a weekly series instead, and the
+message follows its first week.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from telegram.ext import ConversationHandler
 
 from booking.models import BookingRequest
 from booking.service import NotLoggedIn
-from booking.sites.errors import SiteError
+from booking.sites.errors import LoginRequired, SiteError
 from booking.validation import RequestInvalid
 from bot import texts
 from bot.callbacks import Callback, parse
 from bot.draft import BookingDraft, Step
 from bot.handlers import booking_form as form
 from bot.handlers.common import (
+    DRAFT,
     LOGIN_USERNAME,
     Context,
+    LoginStep,
     club,
     edit,
     notifier,
@@ -37,7 +41,6 @@ from bot.oneline import OneLineError, parse_oneline
 
 log = logging.getLogger(__name__)
 
-DRAFT = "booking_draft"
 MAX_PARTNER_LENGTH = 60
 
 Shown = Step | None  # a state handler's result: the next step, or None to stay
@@ -47,7 +50,8 @@ Shown = Step | None  # a state handler's result: the next step, or None to stay
 
 
 async def begin(update: Update, context: Context) -> Step | int:
-    """/book alone opens the date keyboard; /book with words reads the one-line form."""
+    """/book alone opens the date keyboard; /book with words reads the one-line form (a line without a
+    day opens the date keyboard with what it did say chosen)."""
     member_id = user_id(update)
     await discard_draft(context, member_id)
     context.user_data.pop(LOGIN_USERNAME, None)
@@ -69,15 +73,19 @@ async def begin(update: Update, context: Context) -> Step | int:
             courts=list(request.courts),
             duration_min=request.duration_min or min(the_club.rules.durations),
         )
-        step = await _after_duration(context, draft) if draft.times else Step.TIMES
+        if request.day is not None:
+            step = await _after_duration(context, draft) if draft.times else Step.TIMES
+    draft.step = step
+    context.user_data[DRAFT] = draft
+    if not await services(context).members.has_login(member_id):
+        return await _ask_login(update, context, draft, texts.LOGIN_FIRST)
     text, markup = await form.render(context, draft, step)
     message = await reply(update, text, markup)
-    draft.message_id, draft.step = message.message_id, step
-    context.user_data[DRAFT] = draft
+    draft.message_id = message.message_id
     return step
 
 
-async def begin_from_button(update: Update, context: Context) -> Step:
+async def begin_from_button(update: Update, context: Context) -> Step | int:
     """The "Book a court" button under the welcome: a new flow message, like /book."""
     query = update.callback_query
     assert query is not None
@@ -85,12 +93,45 @@ async def begin_from_button(update: Update, context: Context) -> Step:
     member_id = user_id(update)
     await discard_draft(context, member_id)
     context.user_data.pop(LOGIN_USERNAME, None)
-    draft = BookingDraft(member_id)
+    draft = context.user_data[DRAFT] = BookingDraft(member_id)
+    if not await services(context).members.has_login(member_id):
+        return await _ask_login(update, context, draft, texts.LOGIN_FIRST)
     text, markup = await form.render(context, draft, Step.DAY)
     message = await context.bot.send_message(member_id, text, reply_markup=markup)
     draft.message_id = message.message_id
-    context.user_data[DRAFT] = draft
     return Step.DAY
+
+
+async def resume(update: Update, context: Context) -> Step | int:
+    """The member has just logged in: the form that waited for it comes back, where it was, as a new
+    message below the login (the old one says so)."""
+    draft: BookingDraft | None = context.user_data.get(DRAFT)
+    chat = update.effective_chat
+    if draft is None or not draft.awaiting_login or chat is None:
+        return ConversationHandler.END
+    draft.awaiting_login = False
+    if draft.message_id is not None:
+        await _edit_quietly(context, chat.id, draft.message_id, texts.FORM_CONTINUES_BELOW)
+    text, markup = await form.render(context, draft, draft.step)
+    message = await context.bot.send_message(chat.id, text, reply_markup=markup)
+    draft.message_id = message.message_id
+    return draft.step
+
+
+async def wait_for_login(context: Context, chat_id: int) -> None:
+    """/login while a form is open: the form waits (its message says so), and comes back after."""
+    draft: BookingDraft | None = context.user_data.get(DRAFT)
+    if draft is None or draft.awaiting_login:
+        return
+    draft.awaiting_login = True
+    if draft.message_id is not None:
+        await _edit_quietly(context, chat_id, draft.message_id, texts.FORM_WAITS_FOR_LOGIN)
+
+
+def form_waiting(context: Context) -> bool:
+    """Whether a booking form waits for the member's login."""
+    draft: BookingDraft | None = context.user_data.get(DRAFT)
+    return draft is not None and draft.awaiting_login
 
 
 async def discard_draft(context: Context, chat_id: int) -> None:
@@ -98,10 +139,26 @@ async def discard_draft(context: Context, chat_id: int) -> None:
     draft: BookingDraft | None = context.user_data.pop(DRAFT, None)
     if draft is None or draft.message_id is None:
         return
+    await _edit_quietly(context, chat_id, draft.message_id, texts.BOOKING_FORM_CLOSED)
+
+
+async def _edit_quietly(context: Context, chat_id: int, message_id: int, text: str) -> None:
+    """Edit an old form message (and drop its buttons); one too old to edit stays as it is."""
     try:
-        await edit(context, chat_id, draft.message_id, texts.BOOKING_FORM_CLOSED)
+        await edit(context, chat_id, message_id, text)
     except TelegramError as error:
-        log.info("could not close booking form %s: %s", draft.message_id, type(error).__name__)
+        log.info("could not edit form message %s: %s", message_id, type(error).__name__)
+
+
+async def _ask_login(update: Update, context: Context, draft: BookingDraft, ask: str) -> int:
+    """The form waits for the member's club login (asked with `ask`), then resumes."""
+    draft.awaiting_login = True
+    chat = update.effective_chat
+    assert chat is not None
+    if draft.message_id is not None:
+        await _edit_quietly(context, chat.id, draft.message_id, texts.FORM_WAITS_FOR_LOGIN)
+    await context.bot.send_message(chat.id, ask)
+    return LoginStep.USERNAME
 
 
 # -- one handler per step -------------------------------------------------------------------------------
@@ -120,6 +177,24 @@ async def choose_day(update: Update, context: Context) -> Shown:
     starts = form.starts_ahead(the_club, chosen, now_utc(context))
     draft.times = [t for t in draft.times if t in starts]
     return await _show(query, context, draft, Step.TIMES)
+
+
+async def turn_day_page(update: Update, context: Context) -> Shown:
+    """ "Later ▸" and "◂ This week" on the date keyboard."""
+    if (flow := await _flow(update, context)) is None:
+        return None
+    query, pressed, draft = flow
+    draft.day_page = pressed.int_arg()
+    return await _show(query, context, draft, Step.DAY)
+
+
+async def refresh(update: Update, context: Context) -> Shown:
+    """↻ on the time or court picker: the club's grid read again."""
+    if (flow := await _flow(update, context)) is None:
+        return None
+    query, _, draft = flow
+    await query.answer(texts.REFRESHED)
+    return await _show(query, context, draft, draft.step, answered=True, fresh=True)
 
 
 async def toggle_time(update: Update, context: Context) -> Shown:
@@ -250,9 +325,9 @@ async def abort(update: Update, context: Context) -> int | None:
 
 async def submit(update: Update, context: Context) -> int | None:
     """Book now / Schedule: hand the request to the engine; this message then shows its progress."""
-    if (pressed := await _pressed_submit(update, context)) is None:
+    if (flow := await _flow(update, context)) is None:
         return None
-    query, draft = pressed
+    query, _, draft = flow
     assert draft.day is not None and draft.duration_min is not None
     try:
         request = await services(context).booking.submit(
@@ -263,17 +338,22 @@ async def submit(update: Update, context: Context) -> int | None:
             tuple(draft.courts),
             draft.partner,
         )
-    except (RequestInvalid, NotLoggedIn, SiteError) as error:
+    except NotLoggedIn:
+        await query.answer(texts.NOT_SENT)
+        return await _ask_login(update, context, draft, texts.LOGIN_TO_BOOK)
+    except (RequestInvalid, SiteError) as error:
         await _show_problem(query, context, draft, error)
         return None
+    opens_later = request.release_at is not None and request.release_at > now_utc(context)
+    await query.answer(texts.SCHEDULED_ANSWER if opens_later else texts.BOOKING_NOW)
     return await _follow(update, context, draft, request)
 
 
 async def make_weekly(update: Update, context: Context) -> int | None:
     """🔁 Every <weekday>: the draft as a weekly series; this message then follows its first week."""
-    if (pressed := await _pressed_submit(update, context)) is None:
+    if (flow := await _flow(update, context)) is None:
         return None
-    query, draft = pressed
+    query, _, draft = flow
     assert draft.day is not None and draft.duration_min is not None
     try:
         series, first = await services(context).weekly.create(
@@ -284,19 +364,14 @@ async def make_weekly(update: Update, context: Context) -> int | None:
             tuple(draft.courts),
             draft.partner,
         )
-    except (RequestInvalid, NotLoggedIn, SiteError) as error:
+    except NotLoggedIn:
+        await query.answer(texts.NOT_SENT)
+        return await _ask_login(update, context, draft, texts.LOGIN_TO_BOOK)
+    except (RequestInvalid, SiteError) as error:
         await _show_problem(query, context, draft, error)
         return None
+    await query.answer(texts.SCHEDULED_ANSWER)
     return await _follow(update, context, draft, first, intro=texts.series_set_up(series))
-
-
-async def _pressed_submit(update: Update, context: Context) -> tuple[CallbackQuery, BookingDraft] | None:
-    """The summary's press, answered at once: what follows waits on the club."""
-    if (flow := await _flow(update, context)) is None:
-        return None
-    query, _, draft = flow
-    await query.answer(texts.SENDING)
-    return query, draft
 
 
 async def _follow(
@@ -338,12 +413,18 @@ async def _flow(update: Update, context: Context) -> tuple[CallbackQuery, Callba
 
 
 async def _show(
-    query: CallbackQuery, context: Context, draft: BookingDraft, step: Step, *, answered: bool = False
+    query: CallbackQuery,
+    context: Context,
+    draft: BookingDraft,
+    step: Step,
+    *,
+    answered: bool = False,
+    fresh: bool = False,
 ) -> Step:
     """Answer the press (a query is answered once), then edit the form to show `step`."""
     if not answered:
         await query.answer()
-    text, markup = await form.render(context, draft, step)
+    text, markup = await form.render(context, draft, step, fresh=fresh)
     message = query.message
     assert message is not None
     await edit(context, message.chat.id, message.message_id, text, markup)
@@ -354,12 +435,13 @@ async def _show(
 async def _show_problem(
     query: CallbackQuery, context: Context, draft: BookingDraft, error: Exception
 ) -> None:
-    if isinstance(error, NotLoggedIn):
-        problem = texts.NOT_LOGGED_IN
-    elif isinstance(error, SiteError):
-        problem = texts.club_unreachable(str(error))
+    await query.answer(texts.NOT_SENT)
+    if isinstance(error, RequestInvalid):
+        problem = texts.reason(error.reason, (await club(context)).rules.timezone)
+    elif isinstance(error, LoginRequired):
+        problem = texts.MEMBERS_ONLY_SITE
     else:
-        problem = str(error)
+        problem = texts.club_unreachable(str(error))
     text, markup = await form.render(context, draft, Step.SUMMARY)
     message = query.message
     assert message is not None

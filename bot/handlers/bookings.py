@@ -59,11 +59,13 @@ async def cancel_request(update: Update, context: Context) -> None:
     cancelled = False
     try:
         await booking.cancel(member_id, request.id or 0)
-    except (RequestInvalid, SiteError) as error:
+    except RequestInvalid as error:
+        note = texts.cancel_failed(texts.reason(error.reason, (await club(context)).rules.timezone))
+    except SiteError as error:
         note = texts.cancel_failed(str(error))
     else:
         watching = request.status is RequestStatus.WATCHING
-        note = (texts.stopped_watching if watching else texts.request_cancelled)(request.id or 0)
+        note = (texts.stopped_watching if watching else texts.request_cancelled)(request)
         cancelled = True
     if on_listing(query, context):
         await redraw(query, context, note)
@@ -148,7 +150,6 @@ async def _listing(
     tz = the_club.rules.timezone
     requests = await svc.booking.requests(member_id)
     waiting = [r for r in requests if r.status in OPEN_STATUSES]
-    ours = {r.reference: r.id for r in requests if r.status is RequestStatus.BOOKED and r.reference}
     site: list[Booking] | None = list(context.user_data.get(LISTED, {}).values())
     problem = None
     if refresh:
@@ -156,15 +157,7 @@ async def _listing(
         context.user_data[LISTED] = {b.reference: b for b in site or []}
     names = {c.number: c.name for c in the_club.courts}
     entries = [_Entry(texts.request_line(r, tz), request=r) for r in waiting]
-    entries += [
-        _Entry(
-            texts.booking_line(
-                b, names.get(b.slot.court, f"Court {b.slot.court}"), ours.get(b.reference), tz
-            ),
-            booking=b,
-        )
-        for b in site or []
-    ]
+    entries += [_Entry(texts.booking_line(b, _court_name(names, b), tz), booking=b) for b in site or []]
     entries += [_Entry(texts.series_line(e, tz), series=e) for e in await series.load(svc, member_id)]
     pages = paging.paginate(entries, lambda entry: len(entry.line))
     page = paging.clamp(context.user_data.get(LISTING_PAGE, 0), len(pages))
@@ -183,7 +176,7 @@ async def _listing(
         len(pages),
     )
     cancellable = [r for r in on_page if r.status in CANCELLABLE]
-    return text, keyboards.bookings(cancellable, bookings, weekly, page, len(pages))
+    return text, keyboards.bookings(cancellable, bookings, weekly, names, page, len(pages))
 
 
 async def _club_bookings(context: Context, member_id: int) -> tuple[list[Booking] | None, str | None]:
@@ -209,8 +202,12 @@ async def redraw(query: CallbackQuery, context: Context, note: str | None) -> No
 async def _booking_line(context: Context, booking: Booking) -> str:
     the_club = await club(context)
     names = {c.number: c.name for c in the_club.courts}
-    court_name = names.get(booking.slot.court, f"Court {booking.slot.court}")
-    return texts.booking_line(booking, court_name, None, the_club.rules.timezone)
+    return texts.booking_line(booking, _court_name(names, booking), the_club.rules.timezone)
+
+
+def _court_name(names: dict[int, str], booking: Booking) -> str:
+    """The club's name of the booking's court (a court the club no longer lists: its number)."""
+    return names.get(booking.slot.court, str(booking.slot.court))
 
 
 def _listed_booking(query: CallbackQuery, context: Context) -> Booking | None:

@@ -13,7 +13,7 @@ from telegram import BotCommand, Update
 from telegram.ext import filters
 
 from bot import texts
-from bot.handlers import book, bookings, dialogue, login, members, start, stats, weekly
+from bot.handlers import book, bookings, dialogue, language, login, members, start, stats, weekly
 from bot.handlers.common import Context
 
 Callback = Callable[[Update, Context], Awaitable[object]]
@@ -28,8 +28,7 @@ class Audience(Enum):
 
 @dataclass(frozen=True)
 class Command:
-    name: str
-    description: str  # its line in the menu
+    name: str  # its line in the menu is texts.menu_line(name), in the menu's language
     callback: Callback
     audience: Audience = Audience.MEMBERS
     #: it starts the /book - /login dialogue (an entry point of the conversation)
@@ -39,16 +38,17 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", texts.MENU_START, start.start),
-    Command("book", texts.MENU_BOOK, book.begin, opens_dialogue=True),
-    Command("bookings", texts.MENU_BOOKINGS, bookings.show),
-    Command("weekly", texts.MENU_WEEKLY, weekly.show),
-    Command("login", texts.MENU_LOGIN, login.begin, opens_dialogue=True),
-    Command("logout", texts.MENU_LOGOUT, login.logout),
-    Command("cancel", texts.MENU_CANCEL, start.nothing_to_cancel, in_dialogue=dialogue.cancel),
-    Command("help", texts.MENU_HELP, start.help_command),
-    Command("stats", texts.MENU_STATS, stats.show, audience=Audience.ADMINS),
-    Command("members", texts.MENU_MEMBERS, members.show, audience=Audience.ADMINS),
+    Command("start", start.start),
+    Command("book", book.begin, opens_dialogue=True),
+    Command("bookings", bookings.show),
+    Command("weekly", weekly.show),
+    Command("login", login.begin, opens_dialogue=True),
+    Command("logout", login.logout),
+    Command("language", language.show),
+    Command("cancel", start.nothing_to_cancel, in_dialogue=dialogue.cancel),
+    Command("help", start.help_command),
+    Command("stats", stats.show, audience=Audience.ADMINS),
+    Command("members", members.show, audience=Audience.ADMINS),
 )
 
 #: a message that is one of our commands ("/book", "/book@courtbot tue"), whoever may use it
@@ -57,6 +57,7 @@ OURS = filters.Regex(PATTERN)
 
 
 def menu(audience: Audience) -> list[BotCommand]:
-    """The menu Telegram shows: members' commands, and an admin's own on top of them."""
+    """The menu Telegram shows, in the current language: members' commands, and an admin's own on top
+    of them."""
     shown = (Audience.MEMBERS,) if audience is Audience.MEMBERS else (Audience.MEMBERS, Audience.ADMINS)
-    return [BotCommand(c.name, c.description) for c in COMMANDS if c.audience in shown]
+    return [BotCommand(c.name, texts.menu_line(c.name)) for c in COMMANDS if c.audience in shown]

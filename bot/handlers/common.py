@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -23,6 +24,15 @@ NOTIFIER = "progress_notifier"
 LOGIN_USERNAME = "login_username"
 #: the /start payload of the link a group is given to talk privately
 FROM_GROUP = "group"
+#: user_data: the booking form (bot.draft.BookingDraft) being filled in
+DRAFT = "booking_draft"
+
+
+class LoginStep(IntEnum):
+    """The /login conversation's states (the /book form's are bot.draft.Step)."""
+
+    USERNAME = 11
+    PASSWORD = 12
 
 
 def services(context: Context) -> BotServices:

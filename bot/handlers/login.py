@@ -2,13 +2,13 @@
 
 The password lives only in this handler's local variable: its message is deleted before anything
 else happens, it is proven against the club, and the member service stores it encrypted. It is never put
-in user_data, logged, or shown back.
+in user_data, logged, or shown back. A booking form open when /login came (or that asked for the login)
+waits, and comes back once the club has accepted the login.
 """
 
 from __future__ import annotations
 
 import logging
-from enum import IntEnum
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -16,21 +16,17 @@ from telegram.ext import ConversationHandler
 
 from booking.sites.errors import LoginFailed, SiteError
 from bot import texts
-from bot.handlers.book import discard_draft
-from bot.handlers.common import LOGIN_USERNAME, Context, edit, reply, services, user_id
+from bot.draft import Step
+from bot.handlers import book
+from bot.handlers.common import LOGIN_USERNAME, Context, LoginStep, edit, reply, services, user_id
 
 log = logging.getLogger(__name__)
 
 MAX_USERNAME_LENGTH = 100
 
 
-class LoginStep(IntEnum):
-    USERNAME = 11
-    PASSWORD = 12
-
-
 async def begin(update: Update, context: Context) -> LoginStep:
-    await discard_draft(context, user_id(update))
+    await book.wait_for_login(context, user_id(update))
     await reply(update, texts.LOGIN_ASK_USERNAME)
     return LoginStep.USERNAME
 
@@ -47,7 +43,7 @@ async def receive_username(update: Update, context: Context) -> LoginStep:
     return LoginStep.PASSWORD
 
 
-async def receive_password(update: Update, context: Context) -> int:
+async def receive_password(update: Update, context: Context) -> Step | int:
     message = update.effective_message
     assert message is not None and message.text is not None
     deleted = await _delete(message)  # first, whatever happens next
@@ -56,6 +52,7 @@ async def receive_password(update: Update, context: Context) -> int:
         await context.bot.send_message(message.chat.id, texts.LOGIN_ASK_USERNAME)
         return LoginStep.USERNAME
     checking = await context.bot.send_message(message.chat.id, texts.LOGIN_CHECKING)
+    accepted = False
     try:
         await services(context).members.login(user_id(update), username, message.text)
     except LoginFailed:
@@ -63,11 +60,12 @@ async def receive_password(update: Update, context: Context) -> int:
     except SiteError as error:
         outcome = texts.login_site_down(str(error))
     else:
-        outcome = texts.login_ok(username)
+        accepted = True
+        outcome = texts.login_ok(username, resuming=book.form_waiting(context))
     if not deleted:
         outcome += "\n\n" + texts.LOGIN_DELETE_FAILED
     await edit(context, message.chat.id, checking.message_id, outcome)
-    return ConversationHandler.END
+    return await book.resume(update, context) if accepted else ConversationHandler.END
 
 
 async def _delete(message: Message) -> bool:

@@ -8,7 +8,9 @@ way; what a revocation cancels is ended by the member service.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -16,7 +18,7 @@ from telegram.error import TelegramError
 
 from booking.members import GrantedBySettings
 from booking.models import Access, Member
-from bot import keyboards, paging, texts
+from bot import i18n, keyboards, paging, texts
 from bot.callbacks import Action, parse
 from bot.handlers.common import Context, edit, reply, services, user_id
 
@@ -71,7 +73,7 @@ async def decide(update: Update, context: Context) -> None:
         return
     if approve:
         await members.approve(admin_id, target.telegram_id)
-        note, told = texts.admin_decided(target.name, True), texts.MEMBER_APPROVED
+        note, told = texts.admin_decided(target.name, True), lambda: texts.MEMBER_APPROVED
     else:
         try:
             revoked = await members.deny(admin_id, target.telegram_id)
@@ -80,9 +82,9 @@ async def decide(update: Update, context: Context) -> None:
             return
         if target.access is Access.ALLOWED:
             note = texts.admin_revoked(target.name, revoked.withdrawn)
-            told = texts.access_ended(revoked.withdrawn)
+            told = functools.partial(texts.access_ended, revoked.withdrawn)
         else:
-            note, told = texts.admin_decided(target.name, False), texts.MEMBER_DENIED
+            note, told = texts.admin_decided(target.name, False), lambda: texts.MEMBER_DENIED
     await query.answer()
     if _on_listing(query, context):
         await _show_on(query, context, *await _listing(context, note))
@@ -134,9 +136,11 @@ async def _show_on(
     await edit(context, message.chat.id, message.message_id, text, markup)
 
 
-async def _tell(context: Context, member: Member, text: str) -> None:
+async def _tell(context: Context, member: Member, told: Callable[[], str]) -> None:
+    """Tell the member what was decided (`told`: its words), in their language."""
     try:
-        await context.bot.send_message(member.telegram_id, text)
+        with i18n.speaking(i18n.of_member(member)):
+            await context.bot.send_message(member.telegram_id, told())
     except TelegramError as error:  # e.g. they blocked the bot
         log.warning(
             "could not tell %s about the access decision: %s", member.telegram_id, type(error).__name__

@@ -66,7 +66,7 @@ async def skip(update: Update, context: Context) -> None:
         await query.answer(texts.SERIES_GONE)
         return
     except RequestInvalid as error:
-        await query.answer(str(error))
+        await query.answer(texts.reason(error.reason, (await club(context)).rules.timezone))
         return
     await query.answer(texts.SKIPPED)
     await _redraw(query, context, texts.series_skipped(day, planned))

@@ -245,6 +245,7 @@ async def _post_login(request: web.Request) -> web.StreamResponse:
             return _html(pages.login(session.csrf, ("denied", words)))
         return _html(pages.login(session.csrf, ("login-failed", "Unknown username or wrong password.")))
     session.member = username
+    state.logins.append(username)
     raise web.HTTPSeeOther("/courts")
 
 

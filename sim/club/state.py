@@ -54,6 +54,7 @@ class ClubState(SiteClock):
         #: requests per path (all but /_sim/), so tests can tell how politely a client polls
         self.hits: Counter[str] = Counter()
         self._settled: set[tuple[Rival, int]] = set()  # each rival with how many alike came before
+        self.logins: list[str] = []  # the username of every accepted login, in order
 
     # The clock and club time
 
@@ -328,10 +329,11 @@ class ClubState(SiteClock):
         self.config.members.update(members)
 
     def reset(self) -> None:
-        """Forget bookings, holds, arrivals and which rivals have acted; reseed the fault dice."""
+        """Forget bookings, holds, arrivals, logins and which rivals have acted; reseed the fault dice."""
         self._bookings.clear()
         self._holds.clear()
         self._arrivals.clear()
+        self.logins.clear()
         self.hits.clear()
         self._settled.clear()
         self.reseed()

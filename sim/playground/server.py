@@ -26,7 +26,19 @@ from sim.serve import serve
 
 PLAYGROUND_USER: int = 1001
 PLAYGROUND_NAME: str = "You"
-ReleaseSoon = Callable[[], Awaitable[tuple[datetime, date]]]
+
+
+@dataclass(frozen=True)
+class Release:
+    """What "Release in 30 s" did: the day the club now releases, when, and how many bookings already
+    scheduled were timed again by the club's new release time."""
+
+    release_at: datetime
+    day: date
+    retimed: int = 0
+
+
+ReleaseSoon = Callable[[], Awaitable[Release]]
 
 T = TypeVar("T")
 N = TypeVar("N", int, float)
@@ -121,7 +133,7 @@ class _PlaygroundApi:
         self.accounts = accounts
         self.club_url = club_url
         # The last release the visitor asked for, so a reloaded page still shows its countdown.
-        self.release: tuple[datetime, date] | None = None
+        self.release: Release | None = None
 
     async def info(self, _: web.Request) -> web.Response:
         bot = self.botapi.world.bot
@@ -132,7 +144,7 @@ class _PlaygroundApi:
                 "accounts": [{"username": u, "password": p} for u, p in self.accounts.items()],
                 "club_url": self.club_url,
                 "release_soon": self.release_hook is not None,
-                "release": _release_json(*self.release) if self.release else None,
+                "release": _release_json(self.release) if self.release else None,
                 "commands": self.botapi.menu(PLAYGROUND_USER),
             }
         )
@@ -183,7 +195,7 @@ class _PlaygroundApi:
         if self.release_hook is None:
             raise Refused("A real club is configured: its release times can't be changed from here.", 404)
         self.release = await self.release_hook()
-        return web.json_response(_release_json(*self.release))
+        return web.json_response(_release_json(self.release))
 
     async def file(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]
@@ -225,13 +237,14 @@ def _message_json(message: MessageRecord) -> dict[str, Any]:
     }
 
 
-def _release_json(release_at: datetime, day: date) -> dict[str, Any]:
+def _release_json(release: Release) -> dict[str, Any]:
     """`seconds_left` lets the page count down without trusting the browser's clock."""
     return {
-        "release_at": release_at.isoformat(),
-        "seconds_left": max(release_at.timestamp() - time.time(), 0.0),
-        "day": day.isoformat(),
-        "day_label": day.strftime("%a %d %b"),
+        "release_at": release.release_at.isoformat(),
+        "seconds_left": max(release.release_at.timestamp() - time.time(), 0.0),
+        "day": release.day.isoformat(),
+        "day_label": release.day.strftime("%a %d %b"),
+        "retimed": release.retimed,
     }
 
 

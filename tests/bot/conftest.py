@@ -224,5 +224,11 @@ async def logged_in(world: BotWorld, user_id: int, username: str, password: str)
     await world.say(user_id, password, expect="Logged in")
 
 
+async def has_login(world: BotWorld, user_id: int, username: str, password: str) -> None:
+    """Give a member a club login as /login stores it (checked with the club), without the conversation:
+    for tests about something else, now that /book asks for a login first."""
+    await world.members.login(user_id, username, password)
+
+
 def days_ahead(world: BotWorld, days: int) -> date:
     return world.today() + timedelta(days=days)

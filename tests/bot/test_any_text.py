@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot import texts
 from sim.botapi import ControlError
-from tests.bot.conftest import ALICE, BotWorld
+from tests.bot.conftest import ALICE, BotWorld, has_login
 
 STATES = ("idle", "choosing a day", "asked for the username", "asked for the password")
 WORDS = (
@@ -40,6 +40,7 @@ async def _enter(world: BotWorld, state: str) -> None:
     if state == "idle":
         await world.say(ALICE, "/cancel")
     elif state == "choosing a day":
+        await has_login(world, ALICE, "alice", "alice-pass")
         await world.say(ALICE, "/book", expect="Which day")
     else:
         await world.say(ALICE, "/login", expect="username")

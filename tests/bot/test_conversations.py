@@ -64,13 +64,58 @@ async def test_cancel_leaves_any_conversation_and_logout_forgets(world: BotWorld
     await world.say(ALICE, "/login", expect="username")
     await world.say(ALICE, "/cancel", expect=texts.CONVERSATION_CANCELLED)
     await world.say(ALICE, "alice", expect=texts.UNKNOWN_TEXT)  # no longer taken as a username
+    await world.say(ALICE, "/book", expect="First your club login")
+    await world.say(ALICE, "/cancel", expect=texts.CONVERSATION_CANCELLED)
+    await world.say(ALICE, "alice", expect=texts.UNKNOWN_TEXT)
+    await logged_in(world, ALICE, "alice", "alice-pass")
     form = await world.say(ALICE, "/book", expect="Which day")
     await world.say(ALICE, "/cancel", expect=texts.CONVERSATION_CANCELLED)
     assert form.text == texts.BOOKING_FORM_CLOSED and form.keyboard == []
-    await logged_in(world, ALICE, "alice", "alice-pass")
     await world.say(ALICE, "/logout", expect=texts.LOGOUT_DONE)
     assert not await world.members.has_login(ALICE)
     await world.say(ALICE, "/logout", expect=texts.LOGOUT_NONE)
+
+
+async def test_book_asks_for_the_login_first_then_the_same_form_comes_back(world: BotWorld) -> None:
+    ask = await world.say(ALICE, "/book tomorrow 19:00 court 2", expect="First your club login")
+    assert "username" in ask.text
+    await world.say(ALICE, "alice", expect="password")
+    secret = world.api.send_text(ALICE, "alice-pass")
+    logged = await world.api.wait_for_text(ALICE, "Logged in", after=secret.message_id)
+    assert "Now, your booking:" in logged.text
+    form = await world.api.wait_for_text(ALICE, "Ready to book", after=logged.message_id)
+    assert "court 2" in form.text.lower() and "19:00" in form.text
+    await world.press(ALICE, form, texts.BOOK_NOW_BUTTON, expect="Booked court 2")
+
+
+async def test_login_in_the_middle_of_a_form_keeps_it(world: BotWorld) -> None:
+    await logged_in(world, ALICE, "alice", "alice-pass")
+    form = await world.say(ALICE, "/book", expect="Which day")
+    await world.press(ALICE, form, "Tomorrow", expect="which start time")
+    await world.press(ALICE, form, "18:00", expect="Your order: 18:00")
+    await world.say(ALICE, "/logout", expect=texts.LOGOUT_DONE)  # a form survives other commands
+    await world.say(ALICE, "/login", expect="username")
+    assert form.text == texts.FORM_WAITS_FOR_LOGIN and form.keyboard == []
+    await world.say(ALICE, "alice", expect="password")
+    secret = world.api.send_text(ALICE, "alice-pass")
+    again = await world.api.wait_for_text(ALICE, "Your order: 18:00", after=secret.message_id)
+    await world.shows(form, texts.FORM_CONTINUES_BELOW)
+    await world.press(ALICE, again, texts.NEXT_BUTTON, expect="Which court")
+
+
+async def test_book_now_without_a_login_asks_for_it_and_sends_nothing_meanwhile(world: BotWorld) -> None:
+    await logged_in(world, ALICE, "alice", "alice-pass")
+    summary = await world.say(ALICE, "/book tomorrow 20:00 court 3", expect="Ready to book")
+    await world.members.logout(ALICE)
+    answer = await world.press(ALICE, summary, texts.BOOK_NOW_BUTTON)
+    assert answer.text == texts.NOT_SENT
+    await world.api.wait_for_text(ALICE, "I need your club login to book this", after=summary.message_id)
+    await world.shows(summary, texts.FORM_WAITS_FOR_LOGIN)
+    assert world.club.state.bookings() == [] and await world.booking.requests(ALICE) == []
+    await world.say(ALICE, "alice", expect="password")
+    secret = world.api.send_text(ALICE, "alice-pass")
+    again = await world.api.wait_for_text(ALICE, "Ready to book", after=secret.message_id)
+    await world.press(ALICE, again, texts.BOOK_NOW_BUTTON, expect="Booked court 3")
 
 
 async def test_a_command_while_the_password_is_awaited_is_not_taken_as_it(world: BotWorld) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from bot import texts
+from bot import formats, texts
 from bot.handlers.common import NOTIFIER
 from bot.limits import MAX_ANSWER, MAX_CAPTION, MAX_MESSAGE, fit, length
 from bot.progress import Notice
@@ -33,7 +33,7 @@ async def test_a_5000_character_court_name_still_brings_the_booked_notice_and_it
         await world.press(ALICE, form, "10:00", expect="Your order: 10:00")
         await world.press(ALICE, form, texts.NEXT_BUTTON, expect="Which court")
         [name_button] = [b for row in form.keyboard for b in row if b.text.startswith("Centre Court")]
-        assert name_button.text == texts.name(LONG_NAME) and len(name_button.text) == texts.MAX_NAME
+        assert name_button.text == formats.name(LONG_NAME) and len(name_button.text) == formats.MAX_NAME
         await world.press(ALICE, form, name_button.text, expect="Your order: court 1")
         await world.press(ALICE, form, texts.NEXT_BUTTON, expect="How long")
         await world.press(ALICE, form, "1 h", expect="Ready to book")
@@ -46,7 +46,7 @@ async def test_a_5000_character_court_name_still_brings_the_booked_notice_and_it
         event = Calendar.from_ical(notice.document.data).walk("VEVENT")[0]
         assert str(event["location"]) == LONG_NAME  # the calendar keeps the club's name whole
         listing = await world.say(ALICE, "/bookings", expect="Booked at the club")
-        assert texts.name(LONG_NAME) in listing.text
+        assert formats.name(LONG_NAME) in listing.text
 
 
 async def test_a_notice_too_long_for_a_caption_comes_as_text_then_the_file(world: BotWorld) -> None:
@@ -64,7 +64,7 @@ async def test_a_notice_too_long_for_a_caption_comes_as_text_then_the_file(world
 async def test_one_4090_character_word_is_quoted_short(world: BotWorld) -> None:
     word = "x" * 4090
     answer = await world.say(ALICE, f"/book {word}", expect="couldn't read")
-    assert answer.text.startswith(f"I couldn't read {texts.quoted(word)}. For example:")
+    assert answer.text.startswith(f"I couldn't read {formats.quoted(word)}. For example:")
     assert "/book tue 18:00 court 2 60m" in answer.text
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from booking.events import EventKind
+from booking.reasons import Code, Reason
 from bot import texts
 from tests.bot.conftest import ALICE, BotWorld, bot_world, days_ahead, logged_in
 
@@ -61,7 +62,7 @@ async def test_a_booking_whose_stored_login_the_club_now_refuses_so(
         failed = await world.events.wait_for(
             lambda e: e.request_id == request.id and e.kind is EventKind.FAILED, within=8
         )
-        assert "refused your login" in failed.text
+        assert failed.reason == Reason(Code.LOGIN_REFUSED)
         await world.api.wait_for_text(ALICE, "refused your login")
         assert not [said for said in _bot_said(world) if stored in said]
     assert stored not in _logged(caplog)

@@ -123,4 +123,4 @@ def test_a_long_run_keeps_its_first_line_and_the_latest() -> None:
     view.add("line 39")  # the same line twice is shown once
     lines = view.rendering().text.split("\n\n", 1)[1].split("\n")
     assert lines[0] == "line 0" and lines[1] == "…" and lines[-1] == "line 39" and len(lines) == MAX_LINES
-    assert view.rendering().text.startswith("🎾 Request #5: Tue 01 Dec · 18:00 · court 2 · 1 h")
+    assert view.rendering().text.startswith("🎾 Tue 01 Dec · 18:00 · court 2 · 1 h")

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot import texts
-from tests.bot.conftest import ALICE, BotWorld, logged_in
+from tests.bot.conftest import ALICE, BotWorld, has_login, logged_in
 
 
 async def test_edits_refused_with_429_still_end_on_the_final_state(world: BotWorld) -> None:
@@ -38,6 +38,7 @@ async def test_server_errors_are_retried_and_nothing_is_lost(world: BotWorld) ->
     api.inject_server_error("sendMessage", status=502, count=2)
     await world.say(ALICE, "/help", expect="what I can do")
     assert [c.status for c in api.calls("sendMessage")] == [502, 502, 200]
+    await has_login(world, ALICE, "alice", "alice-pass")
     form = await world.say(ALICE, "/book", expect="Which day")
     api.inject_server_error("answerCallbackQuery", status=500)
     api.inject_server_error("editMessageText", status=504)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time
 
 from booking.events import EventKind
+from booking.reasons import Code, Reason
 from bot import texts
 from tests.bot.conftest import ADMIN, ALICE, STRANGER, BotWorld, button_data, days_ahead, logged_in
 
@@ -20,9 +21,11 @@ async def test_a_night_before_warning_arrives_as_a_notice_and_on_the_progress_me
     [request] = await world.booking.requests(ALICE)
     world.club.config.members["alice"] = "new"
     [problem] = await world.booking.night_before_check(request)
+    assert problem == Reason(Code.NIGHT_LOGIN_REFUSED, {"day": day})  # the domain says what, the bot how
     notice = await world.api.wait_for_text(ALICE, "⚠️ About your booking", after=progress.message_id)
-    assert notice.text == f"⚠️ About your booking for {day:%a %d %b} 18:00: {problem}"
-    await world.shows(progress, f"⚠️ {problem}")
+    words = f"The club refused your stored login - has your password changed? Your booking for {day:%a %d %b}"
+    assert notice.text.startswith(f"⚠️ About your booking for {day:%a %d %b} 18:00: {words}")
+    await world.shows(progress, f"⚠️ {words}")
     assert button_data(progress, texts.STOP_REQUEST_BUTTON), "still waiting, still cancellable"
 
 

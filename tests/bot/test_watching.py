@@ -49,17 +49,45 @@ async def test_watching_books_the_court_once_it_frees_up(world: BotWorld) -> Non
     assert progress.keyboard == []
     [booking] = world.club.state.bookings()
     assert (booking.member, booking.slot.date) == ("alice", day)
+    # The "couldn't book" notice, overtaken by the booking, now says so.
+    await world.shows(notice, "✅ Update: booked after all, see below.")
+    assert notice.keyboard == []
+
+
+async def test_free_courts_nearby_are_offered_and_one_is_booked_instead(world: BotWorld) -> None:
+    day, _, _, notice = await _all_taken(world)
+    assert "🎾 Free right now: tap one to book it." in notice.text
+    labels = [b.text for row in notice.keyboard for b in row]
+    assert labels[:4] == [
+        "🎾 Court 1 · 18:00",
+        "🎾 Court 3 · 18:00",
+        "🎾 Court 4 · 18:00",
+        "🎾 Court 1 · 17:00",
+    ]
+    assert texts.WATCH_BUTTON in labels, "watching stays on offer next to them"
+    answer = await world.press(ALICE, notice, "🎾 Court 3 · 18:00", expect="Booking Court 3 at 18:00 instead")
+    assert answer.text == texts.BOOKING_NOW and notice.keyboard == []
+    booked = await world.api.wait_for_message(
+        ALICE, lambda m: m.document is not None, after=notice.message_id
+    )
+    assert (booked.caption or "").startswith(f"✅ Booked! Court 3 · {day:%a %d %b} 18:00–19:00")
+    assert {(b.member, b.slot.court_id) for b in world.club.state.bookings()} == {
+        ("bob", SITE_ID[2]),
+        ("alice", SITE_ID[3]),
+    }
 
 
 async def test_watching_is_listed_and_stopped_from_bookings(world: BotWorld) -> None:
     day, _, progress, notice = await _all_taken(world)
     await world.press(ALICE, notice, texts.WATCH_BUTTON)
     listing = await world.say(ALICE, "/bookings", expect="Waiting to book")
-    assert (
-        f"#1 {day:%a %d %b} 18:00 · court 2 · 1 h: 👀 watching for a cancellation until {day:%a} 16:00"
-        in (listing.text)
+    assert f"{day:%a %d %b} · 18:00 · court 2 · 1 h: 👀 watching for a cancellation until {day:%a} 16:00" in (
+        listing.text
     )
-    await world.press(ALICE, listing, "👀 Stop watching #1", expect=texts.stopped_watching(1))
+    request = await world.booking.get(ALICE, 1)
+    await world.press(
+        ALICE, listing, f"👀 Stop watching {day:%a %d} 18:00", expect=texts.stopped_watching(request)
+    )
     assert "Waiting to book" not in listing.text
     await world.shows(progress, "Stopped watching; nothing will be booked")
     assert (await world.booking.get(ALICE, 1)).status is RequestStatus.CANCELLED

@@ -7,7 +7,6 @@ from datetime import time, timedelta
 
 from booking.events import EventKind
 from booking.models import BookingRequest, RequestStatus, SeriesStatus
-from booking.weekly import WEEKDAYS
 from bot import texts
 from bot.callbacks import Action, pack
 from tests.bot.conftest import ALICE, BOB, BotWorld, days_ahead, logged_in
@@ -34,7 +33,7 @@ async def test_every_weekday_from_the_summary_books_the_first_week_and_lists_the
 ) -> None:
     await logged_in(world, ALICE, "alice", "alice-pass")
     day = days_ahead(world, 8)  # past the club's window; its weekday comes round tomorrow, already open
-    weekday = WEEKDAYS[day.weekday()]
+    weekday = f"{day:%A}"
     form = await world.say(ALICE, "/book", expect="Which day")
     await world.press(ALICE, form, f"🔒 {day:%a %d %b}", expect="start time")
     await world.press(ALICE, form, "18:00", expect="Your order: 18:00")
@@ -60,9 +59,15 @@ async def test_every_weekday_from_the_summary_books_the_first_week_and_lists_the
     planned = await world.events.wait_for(lambda e: e.kind is EventKind.SCHEDULED)
     assert (await world.booking.get(ALICE, planned.request_id)).day == day
     listing = await world.say(ALICE, "/weekly", expect="Your weekly bookings")
-    assert f"• Every {weekday} 18:00 · court 2 · 1 h\n  Next: {day:%a %d %b}, fires" in listing.text
-    labels = [b.text for row in listing.keyboard for b in row]
-    assert labels == [f"⏸ Pause {weekday[:3]} 18:00", f"⏭ Skip {day:%a %d %b}", texts.DELETE_SERIES_BUTTON]
+    assert (
+        f"• Every {weekday} 18:00 · court 2 · 1 h\n  Next: {day:%a %d %b}, booked when it opens"
+        in listing.text
+    )
+    rows = [[b.text for b in row] for row in listing.keyboard]
+    assert rows == [
+        [f"⏸ Pause {weekday[:3]} 18:00", f"⏭ Skip {day:%a %d %b}"],
+        [f"🗑 Delete {weekday[:3]} 18:00"],
+    ]
 
 
 async def test_pause_resume_skip_and_delete_by_buttons(world: BotWorld) -> None:
@@ -99,9 +104,9 @@ async def test_pause_resume_skip_and_delete_by_buttons(world: BotWorld) -> None:
     stale = await world.press_again(ALICE, listing, f"↩ Unskip {week:%a %d %b}")
     assert stale.text == texts.NOT_SKIPPED
 
-    await world.press(ALICE, listing, texts.DELETE_SERIES_BUTTON, expect="Delete this weekly booking?")
+    await world.press(ALICE, listing, "🗑 Delete", expect="Delete this weekly booking?")
     await world.press(ALICE, listing, texts.KEEP_BUTTON, expect="Your weekly bookings")
-    await world.press(ALICE, listing, texts.DELETE_SERIES_BUTTON, expect="Delete this weekly booking?")
+    await world.press(ALICE, listing, "🗑 Delete", expect="Delete this weekly booking?")
     await world.press(ALICE, listing, texts.CONFIRM_DELETE_SERIES_BUTTON, expect="🗑 Deleted: Every")
     assert texts.WEEKLY_NONE in listing.text and listing.keyboard == []
     assert await world.weekly.series(ALICE) == [] and await _open_requests(world, ALICE) == []
@@ -114,12 +119,12 @@ async def test_bookings_shows_the_series_and_its_buttons_work_there(world: BotWo
     await logged_in(world, ALICE, "alice", "alice-pass")
     _, waiting = await _series_with_a_waiting_week(world, ALICE)
     listing = await world.say(ALICE, "/bookings", expect="🔁 Weekly:")
-    assert f"#{waiting.id} " in listing.text and "Booked at the club" in listing.text
+    assert f"{waiting.day:%a %d %b} · 18:00" in listing.text and "Booked at the club" in listing.text
     await world.press(ALICE, listing, "⏸ Pause", expect="⏸ Paused: Every")
     assert "Booked at the club" in listing.text, "still the /bookings listing"
     assert "Waiting to book" not in listing.text
     await world.press(ALICE, listing, "▶️ Resume", expect="▶️ Resumed")
-    await world.press(ALICE, listing, texts.DELETE_SERIES_BUTTON, expect="Delete this weekly booking?")
+    await world.press(ALICE, listing, "🗑 Delete", expect="Delete this weekly booking?")
     await world.press(ALICE, listing, texts.KEEP_BUTTON, expect="🔁 Weekly:")
     assert "Booked at the club" in listing.text and "Waiting to book" in listing.text
 
@@ -149,9 +154,25 @@ async def test_another_members_and_stale_series_buttons_change_nothing(world: Bo
 
 
 async def test_every_weekday_needs_a_login_first(world: BotWorld) -> None:
+    await logged_in(world, BOB, "bob", "bob-pass")
     summary = await world.say(BOB, "/book tomorrow 18:00 court 2", expect="Ready to book")
-    await world.press(BOB, summary, "🔁 Every", expect=texts.NOT_LOGGED_IN)
+    await world.members.logout(BOB)
+    answer = await world.press(BOB, summary, "🔁 Every")
+    assert answer.text == texts.NOT_SENT
+    await world.api.wait_for_text(BOB, "I need your club login to book this", after=summary.message_id)
     assert await world.weekly.series(BOB) == []
+
+
+async def test_two_series_at_one_time_have_buttons_told_apart(world: BotWorld) -> None:
+    await logged_in(world, ALICE, "alice", "alice-pass")
+    weekday = days_ahead(world, 9).weekday()
+    for court in (2, 3):
+        await world.weekly.create(ALICE, weekday, (time(18),), 60, (court,))
+    listing = await world.say(ALICE, "/weekly", expect="Your weekly bookings")
+    labels = [b.text for row in listing.keyboard for b in row]
+    short = f"{days_ahead(world, 9):%a} 18:00"
+    assert f"🗑 Delete {short} · court 2" in labels and f"🗑 Delete {short} · court 3" in labels
+    assert len(set(labels)) == len(labels), labels
 
 
 async def test_skip_next_leaves_one_waiting_request(world: BotWorld) -> None:

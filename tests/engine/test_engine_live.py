@@ -9,9 +9,10 @@ import pytest
 
 from booking.events import EventKind
 from booking.models import AttemptOutcome, RequestStatus
+from booking.reasons import Code, CourtTime
 from sim.club.config import Rival
 from sim.netem import Path as NetPath
-from tests.engine.harness import SITE_ID, club_day, next_release, world
+from tests.engine.harness import ON_TIME_MS, SITE_ID, club_day, next_release, world
 
 RELEASE = next_release()
 SLOT_DAY = (RELEASE + timedelta(days=7)).date()
@@ -57,7 +58,7 @@ async def test_scheduled_booking_fires_at_the_release_instant(tmp_path: Path, ke
         assert done.status is RequestStatus.BOOKED, done.reason
         first = w.arrivals("alice")[0]
         lateness_ms = (first.arrived_at - RELEASE.timestamp()) * 1000
-        assert 0 <= lateness_ms < 100, lateness_ms
+        assert 0 <= lateness_ms < ON_TIME_MS, lateness_ms
         kinds = w.kinds(request.id)
         for expected in (
             EventKind.SCHEDULED,
@@ -69,7 +70,7 @@ async def test_scheduled_booking_fires_at_the_release_instant(tmp_path: Path, ke
         ):
             assert expected in kinds
         booked = next(e for e in w.events if e.kind is EventKind.BOOKED)
-        assert booked.after_release_ms is not None and -20 < booked.after_release_ms < 100
+        assert booked.after_release_ms is not None and -20 < booked.after_release_ms < ON_TIME_MS
 
 
 async def test_first_choice_taken_by_a_rival_falls_back_to_the_second(tmp_path: Path, key: str) -> None:
@@ -113,9 +114,9 @@ async def test_all_choices_taken_fails_with_the_reason(tmp_path: Path, key: str)
         member = await w.member(1)
         request = await w.service.submit(member, SLOT_DAY, (time(18), time(19)), 60, (2, 1))
         done = await w.finished(request.id)
-        assert done.status is RequestStatus.FAILED
-        assert "Every choice was taken" in (done.reason or "")
-        assert "court 2 at 18:00" in (done.reason or "") and "court 1 at 19:00" in (done.reason or "")
+        assert done.status is RequestStatus.FAILED and done.reason == Code.ALL_TAKEN
+        said = w.said(request.id, EventKind.FAILED)
+        assert {CourtTime(2, time(18)), CourtTime(1, time(19))} <= set(said.values["taken"])
         assert w.bookings("alice") == []
         assert w.kinds(request.id)[-1] is EventKind.FAILED
 
@@ -201,10 +202,10 @@ async def test_limit_stops_and_says_why(tmp_path: Path, key: str) -> None:
         w.club.state.book("alice", SITE_ID[4], day, time(9))
         request = await w.service.submit(member, day, (time(18),), 60, (2, 3))
         done = await w.finished(request.id)
-        assert done.status is RequestStatus.FAILED
-        assert done.reason == (
-            "You already have a booking on that day, the most the club allows. Nothing more was tried."
-        )
+        assert done.status is RequestStatus.FAILED and done.reason == Code.LIMIT_REACHED
+        said = w.said(request.id, EventKind.FAILED)
+        assert said.values["which"] == "per-day"
+        assert said.values["detail"] == "You already have a booking on that day, the most the club allows."
         assert len(w.arrivals("alice")) <= 2  # stopped at once: no second court tried
 
 
@@ -213,8 +214,7 @@ async def test_wrong_stored_password_fails_with_advice(tmp_path: Path, key: str)
         member = await w.member(1, password="changed")
         request = await w.service.submit(member, club_day(w, 2), (time(18),), 60, (2,))
         done = await w.finished(request.id)
-        assert done.status is RequestStatus.FAILED
-        assert "/login" in (done.reason or "")
+        assert done.status is RequestStatus.FAILED and done.reason == Code.LOGIN_REFUSED
 
 
 async def test_cancel_a_scheduled_request_and_a_booked_one(tmp_path: Path, key: str) -> None:

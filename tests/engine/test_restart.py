@@ -11,7 +11,8 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from booking.models import Attempt, AttemptOutcome, BookingRequest, RequestStatus
-from tests.engine.harness import SITE_ID, club_day, next_release, world
+from bot.reasons import say
+from tests.engine.harness import LONDON, SITE_ID, club_day, next_release, world
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -166,7 +167,7 @@ async def test_start_up_settles_an_ended_request_whose_attempt_was_left_unknown(
         done = await w.finished(failed.id or 0)
         assert (done.status, done.reference) == (RequestStatus.BOOKED, held.reference)
         [event] = [e for e in w.events if e.request_id == failed.id]
-        assert event.text.startswith("Booked after all")
+        assert event.reason is not None and say(event.reason, LONDON).startswith("Booked after all")
         assert [a.outcome for a in await w.storage.attempts.for_request(failed.id or 0)] == [
             AttemptOutcome.FOUND
         ]

@@ -13,7 +13,8 @@ import aiosqlite
 
 from booking.events import EventKind
 from booking.models import AttemptOutcome, RequestStatus
-from tests.engine.harness import World, club_day, world
+from bot.reasons import say
+from tests.engine.harness import LONDON, World, club_day, world
 from tests.sqlite_faults import fill_disk, free_disk, write_lock
 
 #: rows that fill the free room left in the pages of the tables a booking's end writes to
@@ -44,6 +45,12 @@ async def _full_disk(w: World) -> None:
 
             if not await w.storage.db.write(insert):
                 size //= 2
+
+
+async def _warned(w: World, request_id: int) -> None:
+    async with asyncio.timeout(5):
+        while EventKind.WARNING not in w.kinds(request_id):  # noqa: ASYNC110 - the events are a list
+            await asyncio.sleep(0.02)
 
 
 async def _booked_at_the_club(w: World) -> None:
@@ -77,12 +84,12 @@ async def test_a_lock_longer_than_the_deadline_tells_the_member_and_records_the_
         request = await w.service.submit(member, club_day(w, 2), (time(18),), 60, (2,))
         await _booked_at_the_club(w)
         with write_lock(w.storage.db.path):
-            async with asyncio.timeout(5):
-                while EventKind.WARNING not in w.kinds(request.id):  # noqa: ASYNC110 - events are a list
-                    await asyncio.sleep(0.02)
+            await _warned(w, request.id)
             assert not await w.storage.db.writable(), "/healthz says the database cannot be written"
         [warning] = [e for e in w.events if e.request_id == request.id and e.kind is EventKind.WARNING]
-        assert "The club booked court 2 at 18:00" in warning.text and "couldn't save it yet" in warning.text
+        assert warning.reason is not None
+        words = say(warning.reason, LONDON)
+        assert "The club booked court 2 at 18:00" in words and "couldn't save it yet" in words
         done = await w.finished(request.id)
         assert done.status is RequestStatus.BOOKED and await w.storage.db.writable()
         [booking] = w.bookings("alice")
@@ -101,9 +108,7 @@ async def test_a_full_disk_as_the_answer_comes_tells_the_member_then_records_it(
         await _booked_at_the_club(w)
         await _full_disk(w)
         try:
-            async with asyncio.timeout(5):
-                while EventKind.WARNING not in w.kinds(request.id):  # noqa: ASYNC110 - events are a list
-                    await asyncio.sleep(0.02)
+            await _warned(w, request.id)
             assert not await w.storage.db.writable()
         finally:
             await free_disk(w.storage.db)

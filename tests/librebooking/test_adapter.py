@@ -219,8 +219,9 @@ async def test_my_bookings_are_only_the_member_s_own_upcoming_ones(
     server.state.book("alice", RESOURCE[1], TODAY, "08:00")  # played already
     server.state.book("bob", RESOURCE[2], DAY, "18:00")
     server.state.book("carol", RESOURCE[3], DAY + dt.timedelta(days=1), "09:00")
+    lesson = server.state.book("alice", RESOURCE[4], TODAY + dt.timedelta(days=365), "10:00")  # by the club
     site = await logged_in(open_adapter, api=path)
-    assert [b.reference for b in await site.my_bookings()] == [mine.reference]
+    assert [b.reference for b in await site.my_bookings()] == [mine.reference, lesson.reference]
     bob = await logged_in(open_adapter, "bob", api=path)
     with pytest.raises(InvalidRequest, match=r"not allowed to change this reservation|dürffen"):
         await bob.cancel(mine.reference)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from booking.models import RequestStatus
+from booking.reasons import Code
 from sim.botapi.runner import RunningBotApi
 from sim.club.runner import RunningClub
 from storage.crypto import new_key
@@ -93,5 +94,5 @@ async def test_a_booking_whose_login_the_club_refuses_repeating_it_writes_no_pas
     async with courtbot_process(env, log):
         await until(failed, within=10)
     request, _ = await read_request(tmp_path, key, request_id)
-    assert "refused your login" in (request.reason or "")
+    assert request.reason == Code.LOGIN_REFUSED
     assert PASSWORD not in log.read_text()

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from sim.botapi import RunningBotApi, run_botapi
-from sim.playground import RunningPlayground, start_playground
+from sim.playground import Release, RunningPlayground, start_playground
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 ACCOUNTS = {"alice": "alice-pass", "bob": "bob-pass"}
@@ -82,8 +82,8 @@ async def bot(botapi: RunningBotApi) -> AsyncIterator[Application]:
     await application.shutdown()
 
 
-async def release_in_30s() -> tuple[datetime, date]:
-    return datetime.now(UTC) + timedelta(seconds=30), RELEASE_DAY
+async def release_in_30s() -> Release:
+    return Release(datetime.now(UTC) + timedelta(seconds=30), RELEASE_DAY, retimed=1)
 
 
 @pytest.fixture

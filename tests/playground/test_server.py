@@ -156,6 +156,7 @@ async def test_release_soon_answers_the_instant_and_day_and_info_remembers_it(
 
     assert release["day"] == RELEASE_DAY.isoformat() and release["day_label"] == "Fri 14 Jun"
     assert 28 < release["seconds_left"] <= 30 and release["release_at"].endswith("+00:00")
+    assert release["retimed"] == 1  # bookings already scheduled, timed again by the new release
     async with client.get("/api/info") as response:
         assert (await _json(response))["release"]["day"] == RELEASE_DAY.isoformat()
 

@@ -13,10 +13,12 @@ import pytest
 
 from booking.events import EventKind
 from booking.models import RequestStatus
+from booking.reasons import Code, Reason
 from booking.run import ALL_TAKEN
 from booking.validation import RequestInvalid
 from booking.watch import CancellationWatch, WatchPolicy
-from tests.engine.harness import SITE_ID, World, club_day, world
+from bot.reasons import say
+from tests.engine.harness import LONDON, SITE_ID, World, club_day, world
 
 INTERVAL = 0.2
 
@@ -92,12 +94,12 @@ async def test_a_watch_ends_at_its_deadline_and_can_be_stopped(tmp_path: Path, k
         day = club_day(w, 2)
         w.club.state.book("bob", SITE_ID[2], day, time(18))
         first = await all_taken_request(w, member, day)
-        with pytest.raises(RequestInvalid, match="between now and the start"):
+        with pytest.raises(RequestInvalid, match=Code.WATCH_DEADLINE):
             await watch.watch(member, first, until=w.clock.now_dt() - timedelta(minutes=1))
         await watch.watch(member, first, until=w.clock.now_dt() + timedelta(seconds=INTERVAL))
         w.final_events.pop(first)
         ended = await w.finished(first, within=3)
-        assert ended.status is RequestStatus.FAILED and "deadline" in (ended.reason or "")
+        assert ended.status is RequestStatus.FAILED and ended.reason == Code.WATCH_ENDED
 
 
 async def test_night_before_check_warns_when_the_password_stopped_working(tmp_path: Path, key: str) -> None:
@@ -110,9 +112,10 @@ async def test_night_before_check_warns_when_the_password_stopped_working(tmp_pa
 
         w.club.config.members["alice"] = "a-new-password"
         [problem] = await w.service.night_before_check(request)
-        assert "/login" in problem and "password" in problem
+        assert problem == Reason(Code.NIGHT_LOGIN_REFUSED, {"day": request.day})
+        assert "/login" in say(problem, LONDON) and "password" in say(problem, LONDON)
         warning = next(e for e in w.events if e.kind is EventKind.WARNING)
-        assert warning.request_id == request.id and warning.text == problem
+        assert warning.request_id == request.id and warning.reason == problem
 
 
 async def test_night_before_check_warns_about_the_clubs_limits(tmp_path: Path, key: str) -> None:
@@ -122,7 +125,8 @@ async def test_night_before_check_warns_about_the_clubs_limits(tmp_path: Path, k
         w.club.state.book("alice", SITE_ID[4], day, time(9))
         request = await w.service.submit(member, day, (time(18),), 60, (2,))
         [problem] = await w.service.night_before_check(request)
-        assert "already have 1 booking on" in problem and "/bookings" in problem
+        assert problem == Reason(Code.DAY_LIMIT, {"day": day, "count": 1})
+        assert "already have 1 booking on" in say(problem, LONDON) and "/bookings" in say(problem, LONDON)
 
 
 async def test_watching_resumes_after_a_restart(tmp_path: Path, key: str) -> None:

@@ -45,6 +45,8 @@ async def test_bad_credentials_show_the_form_again_with_a_code(
         assert page.name == "login"
         assert page.error == {"error": "login-failed"}
     assert (await bob.get("/courts")).name == "login"
+    await bob.login("bob")
+    assert club.state.logins == ["bob"], "only the accepted login is counted"
 
 
 async def test_login_echo_repeats_the_typed_password_in_the_clubs_own_words(

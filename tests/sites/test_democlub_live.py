@@ -10,6 +10,7 @@ from datetime import time as clock_time
 
 import pytest
 
+from booking.grid import bookable_now
 from booking.sites.base import CellState, SiteConfig, Slot
 from booking.sites.democlub.adapter import DemoClubAdapter
 from booking.sites.errors import (
@@ -107,7 +108,10 @@ async def test_not_open_yet_says_when(club: RunningClub, member: Callable[..., D
     with pytest.raises(NotOpenYet) as caught:
         await alice.prepare(slot)
     assert caught.value.opens_at == club.release_instant(slot.day, SIX_PM)
-    assert (await alice.availability(slot.day)).state(1, SIX_PM) is CellState.CLOSED
+    grid = await alice.availability(slot.day)
+    assert grid.state(1, SIX_PM) is CellState.FREE, "free; whether it is released is the domain's to say"
+    rules = await alice.rules()
+    assert bookable_now(grid, rules, club.state.now()).state(1, SIX_PM) is CellState.CLOSED
 
 
 async def test_just_before_and_just_after_the_release(

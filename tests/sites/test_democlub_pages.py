@@ -125,6 +125,17 @@ def test_grid_states_and_token() -> None:
     assert grid.csrf_token == "tok-1"
 
 
+def test_a_slot_not_released_yet_is_free_and_a_past_one_closed() -> None:
+    text = html.grid_page(states={("5", "09:00"): "closed", ("7", "18:00"): "closed"})
+    text = text.replace('"5" data-state="closed"', '"5" data-state="closed" data-reason="past"')
+    not_open = 'data-reason="not-open" data-opens-at="2030-05-28T06:00:00+00:00"'
+    grid = pages.parse_grid(
+        text.replace('"7" data-state="closed"', f'"7" data-state="closed" {not_open}'), DAY
+    )
+    assert grid.cells[("5", time(9))] is CellState.CLOSED
+    assert grid.cells[("7", time(18))] is CellState.FREE, "whether it is released is the domain's to say"
+
+
 def test_login_page_instead_of_grid_is_session_expired() -> None:
     with pytest.raises(SessionExpired):
         pages.parse_grid(html.login_page(), DAY)

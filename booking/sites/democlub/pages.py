@@ -151,7 +151,8 @@ def parse_rules(html: str) -> RulesPage:
 
 
 def parse_grid(html: str, day: date) -> Grid:
-    """`GET /courts?date=day`: every (court, start) cell with its state."""
+    """`GET /courts?date=day`: every (court, start) cell with its state; a free slot the club has not
+    released yet (closed, "not-open") is free."""
     page = "availability"
     soup = _soup(html, page)
     _expect_page(soup, "courts", page)
@@ -184,6 +185,9 @@ def parse_grid(html: str, day: date) -> Grid:
             state = _STATES.get(_attr(td, "data-state", page))
             if state is None:
                 raise PageNotUnderstood(page, f"a cell at {start:%H:%M} has an unknown state")
+            if state is CellState.CLOSED and td.get("data-reason") == "not-open":
+                # Free, only not released yet: whether it is released is the domain's to say (booking.grid).
+                state = CellState.FREE
             cells[(site_id, start)] = state
     if not cells:
         raise PageNotUnderstood(page, "the grid has no time rows")

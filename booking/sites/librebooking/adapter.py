@@ -89,8 +89,9 @@ _REDIRECTS = (301, 302, 303)
 _API = "Services/index.php/"
 #: a static file of LibreBooking's: a clock probe that starts no PHP session
 _PROBE_PATH = "favicon.ico"
-#: how far ahead the member's bookings are listed (LibreBooking lists what touches a date range)
-_MINE_DAYS = 60
+#: how far ahead the member's bookings are listed: LibreBooking lists what touches a date range, so it has
+#: to end somewhere, but past every one the member holds - a season's lessons the club books for them too
+_MINE_DAYS = 400
 _API_SWITCHED_OFF = (
     "The club's LibreBooking has its API switched off, and courtbot is set to use only the API "
     "(LIBREBOOKING_API=on). Set LIBREBOOKING_API=auto (or off) to use the club's web pages."

@@ -278,12 +278,21 @@ function showRelease(release) {
   const at = new Date(Date.now() + release.seconds_left * 1000);
   const clock = at.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"});
   $("release-info").hidden = false;
+  $("release-day").textContent = `🔓 ${release.day_label}`;
   $("release").disabled = true;
   const text = $("release-text");
+  text.hidden = false;
+  const moved = release.retimed === 1
+    ? "Your booking already scheduled now fires at this new time too. "
+    : release.retimed > 1
+      ? `Your ${release.retimed} bookings already scheduled now fire at this new time too. `
+      : "";
   text.replaceChildren(
     "The club releases ",
     strong(release.day_label),
-    ` at ${clock}. Quick: send `,
+    ` at ${clock} (the countdown is at the top of the chat). `,
+    moved,
+    "Quick: send ",
     ...linkify("/book"),
     `, tap “🔒 ${release.day_label}”, a time, a court and a duration, then “⏰ Schedule”. `,
     "When the countdown ends, watch the progress message book it.",
