@@ -18,7 +18,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
-from sim import gcquiet, siteclock
+from sim import control
 from sim.club import pages
 from sim.club.faults import latency_s, pick_failure, proxy_page
 from sim.club.model import Arrival, Refusal, Session, Slot
@@ -49,15 +49,10 @@ def create_app(state: ClubState) -> web.Application:
     app.router.add_post("/book", _post_book)
     app.router.add_get("/my-bookings", _get_my_bookings)
     app.router.add_post("/cancel", _post_cancel)
-    app.router.add_get("/_sim/arrivals", _sim_arrivals)
-    app.router.add_get("/_sim/bookings", _sim_bookings)
     app.router.add_get("/_sim/config", _sim_get_config)
     app.router.add_post("/_sim/config", _sim_post_config)
     app.router.add_post("/_sim/members", _sim_members)
-    app.router.add_post("/_sim/expire-sessions", _sim_expire_sessions)
-    app.router.add_post("/_sim/reset", _sim_reset)
-    gcquiet.install(app, state.now)
-    siteclock.install(app, state)
+    control.install(app, state, state, lambda record: record.to_json())
     return app
 
 
@@ -341,7 +336,7 @@ async def _post_cancel(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/my-bookings?cancelled={quote(booking.reference)}")
 
 
-# Simulator control (JSON, no faults)
+# Simulator control of the club's own (JSON, no faults); the routes every site has are sim.control's
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
@@ -352,14 +347,6 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(text="body must be a JSON object")
     return body
-
-
-async def _sim_arrivals(request: web.Request) -> web.StreamResponse:
-    return web.json_response([a.to_json() for a in _state(request).arrivals()])
-
-
-async def _sim_bookings(request: web.Request) -> web.StreamResponse:
-    return web.json_response([b.to_json() for b in _state(request).bookings()])
 
 
 async def _sim_get_config(request: web.Request) -> web.StreamResponse:
@@ -382,12 +369,3 @@ async def _sim_members(request: web.Request) -> web.StreamResponse:
     state = _state(request)
     state.add_members(body)
     return web.json_response({"members": sorted(state.config.members)})
-
-
-async def _sim_expire_sessions(request: web.Request) -> web.StreamResponse:
-    return web.json_response({"expired": _state(request).expire_sessions()})
-
-
-async def _sim_reset(request: web.Request) -> web.StreamResponse:
-    _state(request).reset()
-    return web.json_response({"reset": True})

@@ -14,7 +14,7 @@ from email.utils import formatdate
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from sim import gcquiet, proxy, siteclock
+from sim import control, proxy
 from sim.librebooking import api, common
 from sim.librebooking import web as pages_web
 from sim.librebooking.common import NOW, PREFIX, STATE, WIRE, state_of
@@ -35,12 +35,7 @@ def create_app(state: LibreBookingState) -> web.Application:
     pages_web.routes(app)
     app.router.add_route("*", api.PATH + "{tail:.*}", api.dispatch)
     app.router.add_get(PREFIX + "/favicon.ico", _icon)
-    app.router.add_get(SIM_PREFIX + "arrivals", _sim_arrivals)
-    app.router.add_get(SIM_PREFIX + "bookings", _sim_bookings)
-    app.router.add_post(SIM_PREFIX + "expire-sessions", _sim_expire_sessions)
-    app.router.add_post(SIM_PREFIX + "reset", _sim_reset)
-    gcquiet.install(app, state.now, PREFIX)
-    siteclock.install(app, state, PREFIX)
+    control.install(app, state, state, prefix=PREFIX)
     return app
 
 
@@ -75,23 +70,3 @@ async def _finish_headers(request: web.Request, response: web.StreamResponse) ->
 
 async def _icon(request: web.Request) -> web.StreamResponse:
     return web.Response(body=_ICON, content_type="image/x-icon")
-
-
-# Simulator control (JSON, no faults)
-
-
-async def _sim_arrivals(request: web.Request) -> web.StreamResponse:
-    return web.json_response([vars(a) for a in state_of(request).arrivals()])
-
-
-async def _sim_bookings(request: web.Request) -> web.StreamResponse:
-    return web.json_response([vars(r) for r in state_of(request).bookings()])
-
-
-async def _sim_expire_sessions(request: web.Request) -> web.StreamResponse:
-    return web.json_response({"expired": state_of(request).expire_sessions()})
-
-
-async def _sim_reset(request: web.Request) -> web.StreamResponse:
-    state_of(request).reset()
-    return web.json_response({"reset": True})

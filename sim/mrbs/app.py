@@ -22,7 +22,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
-from sim import gcquiet, proxy, siteclock
+from sim import control, proxy
 from sim.mrbs import pages, texts
 from sim.mrbs.state import COOKIE, KEY_COOKIE, Arrival, MrbsState, Session, csrf_ok
 from sim.serve import wire_stamp
@@ -61,12 +61,7 @@ def create_app(state: MrbsState) -> web.Application:
     app.router.add_get("/view_entry.php", _view_entry)
     app.router.add_get("/edit_entry.php", _edit_entry)
     app.router.add_get("/images/check.png", _image)
-    app.router.add_get("/_sim/arrivals", _sim_arrivals)
-    app.router.add_get("/_sim/bookings", _sim_bookings)
-    app.router.add_post("/_sim/expire-sessions", _sim_expire_sessions)
-    app.router.add_post("/_sim/reset", _sim_reset)
-    gcquiet.install(app, state.now)
-    siteclock.install(app, state)
+    control.install(app, state, state)
     return app
 
 
@@ -456,23 +451,3 @@ async def _edit_entry(request: web.Request) -> web.StreamResponse:
 
 async def _image(request: web.Request) -> web.StreamResponse:
     return web.Response(body=_PNG, content_type="image/png")
-
-
-# Simulator control (JSON, no faults)
-
-
-async def _sim_arrivals(request: web.Request) -> web.StreamResponse:
-    return web.json_response([vars(a) for a in _state(request).arrivals()])
-
-
-async def _sim_bookings(request: web.Request) -> web.StreamResponse:
-    return web.json_response([vars(e) for e in _state(request).bookings()])
-
-
-async def _sim_expire_sessions(request: web.Request) -> web.StreamResponse:
-    return web.json_response({"expired": _state(request).expire_sessions()})
-
-
-async def _sim_reset(request: web.Request) -> web.StreamResponse:
-    _state(request).reset()
-    return web.json_response({"reset": True})
