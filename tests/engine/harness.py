@@ -88,6 +88,15 @@ class World:
         assert request is not None
         return request
 
+    async def event(self, request_id: int, kind: EventKind, within: float = 8.0) -> ProgressEvent:
+        """The first event of `kind` for the request, waiting for it."""
+        async with asyncio.timeout(within):
+            while True:
+                for event in self.events:
+                    if (event.request_id, event.kind) == (request_id, kind):
+                        return event
+                await asyncio.sleep(0.02)
+
     def kinds(self, request_id: int) -> list[EventKind]:
         return [e.kind for e in self.events if e.request_id == request_id]
 
