@@ -59,7 +59,7 @@ class BenchSite:
     rule: Callable[[Any], ReleaseRule]
     #: who sent a request, in the arrival log (/_sim/arrivals)
     member_key: str
-    #: courtbot's warm-up for 200 members here: the club's clock measured (up to 6 s over a jittery
+    #: courtbot's warm-up for 200 members here: the club's clock measured (up to 16 s over a jittery
     #: path), then everyone logged in (MRBS's login reads the day view twice: ~20 s for 200 here)
     warmup_s: float
 
@@ -72,10 +72,10 @@ class BenchSite:
 SITES: dict[str, BenchSite] = {
     site.name: site
     for site in (
-        BenchSite("democlub", _democlub, lambda c: c.release_rule, "member", 10.0),
-        BenchSite("mrbs", _mrbs, lambda c: c.release_rule, "username", 30.0),
+        BenchSite("democlub", _democlub, lambda c: c.release_rule, "member", 20.0),
+        BenchSite("mrbs", _mrbs, lambda c: c.release_rule, "username", 40.0),
         BenchSite(
-            "librebooking", _librebooking, lambda c: c.release_rule(next(iter(c.resources))), "username", 10.0
+            "librebooking", _librebooking, lambda c: c.release_rule(next(iter(c.resources))), "username", 20.0
         ),
     )
 }

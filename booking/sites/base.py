@@ -204,7 +204,7 @@ class SiteConfig:
     court_map: dict[int, str] | None = None
     timeout_s: float = 10.0
     #: how long measuring the site's clock may take: a jittery path uses it all, a steady one ends sooner
-    clock_budget_s: float = 6.0
+    clock_budget_s: float = 16.0
     #: the club's time zone (CLUB_TIMEZONE), for sites that show times without one
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     #: the platform's own settings by their keys (each platform's `Platform.settings`), already checked
