@@ -58,6 +58,22 @@ def next_release(days_ahead: int = 1) -> datetime:
     return to_utc(datetime.combine(today + timedelta(days=days_ahead), clock_time(7)), LONDON)
 
 
+async def first_event(
+    events: list[ProgressEvent],
+    request_id: int,
+    kind: EventKind,
+    outcome: str | None = None,
+    within: float = 8.0,
+) -> ProgressEvent:
+    """The first event of `kind` (and `outcome`, if given) for the request in `events`, waiting for it."""
+    async with asyncio.timeout(within):
+        while True:
+            for event in events:
+                if (event.request_id, event.kind) == (request_id, kind) and outcome in (None, event.outcome):
+                    return event
+            await asyncio.sleep(0.02)
+
+
 @dataclass
 class World:
     club: RunningClub
@@ -89,13 +105,7 @@ class World:
         return request
 
     async def event(self, request_id: int, kind: EventKind, within: float = 8.0) -> ProgressEvent:
-        """The first event of `kind` for the request, waiting for it."""
-        async with asyncio.timeout(within):
-            while True:
-                for event in self.events:
-                    if (event.request_id, event.kind) == (request_id, kind):
-                        return event
-                await asyncio.sleep(0.02)
+        return await first_event(self.events, request_id, kind, within=within)
 
     def kinds(self, request_id: int) -> list[EventKind]:
         return [e.kind for e in self.events if e.request_id == request_id]

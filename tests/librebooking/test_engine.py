@@ -32,7 +32,7 @@ from booking.timebase import SystemClock
 from bot.reasons import say
 from sim.librebooking import LibreBookingConfig, RunningLibreBooking, start_librebooking
 from storage import Storage
-from tests.engine.harness import FAST_POLICY, ON_TIME_MS
+from tests.engine.harness import FAST_POLICY, ON_TIME_MS, first_event
 from tests.librebooking.helpers import LONDON, RESOURCE, USER, Api
 
 #: how long before the release instant the world starts: enough for the clock estimate and a login
@@ -61,13 +61,7 @@ class LibreBookingWorld:
             self.finals.setdefault(event.request_id, asyncio.Event()).set()
 
     async def event(self, request_id: int, kind: EventKind, within: float = 8.0) -> ProgressEvent:
-        """The first event of `kind` for the request, waiting for it."""
-        async with asyncio.timeout(within):
-            while True:
-                for event in self.events:
-                    if (event.request_id, event.kind) == (request_id, kind):
-                        return event
-                await asyncio.sleep(0.02)
+        return await first_event(self.events, request_id, kind, within=within)
 
     async def finished(self, request_id: int, within: float = 8.0) -> BookingRequest:
         async with asyncio.timeout(within):

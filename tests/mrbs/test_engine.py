@@ -30,7 +30,7 @@ from booking.timebase import SystemClock
 from bot.reasons import say
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
 from storage import Storage
-from tests.engine.harness import FAST_POLICY, ON_TIME_MS, QUICK_CLOCK_S
+from tests.engine.harness import FAST_POLICY, ON_TIME_MS, QUICK_CLOCK_S, first_event
 from tests.mrbs.helpers import LONDON, ROOM, Browser
 
 #: how long before the release instant the world starts: enough for the clock estimate and a login
@@ -59,16 +59,7 @@ class MrbsWorld:
     async def event(
         self, request_id: int, kind: EventKind, outcome: str | None = None, within: float = 8.0
     ) -> ProgressEvent:
-        """The first event of `kind` (and `outcome`, if given) for the request, waiting for it."""
-        async with asyncio.timeout(within):
-            while True:
-                for event in self.events:
-                    if (event.request_id, event.kind) == (request_id, kind) and outcome in (
-                        None,
-                        event.outcome,
-                    ):
-                        return event
-                await asyncio.sleep(0.02)
+        return await first_event(self.events, request_id, kind, outcome, within)
 
     async def finished(self, request_id: int, within: float = 8.0) -> BookingRequest:
         async with asyncio.timeout(within):
