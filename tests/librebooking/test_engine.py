@@ -10,96 +10,39 @@ instant is a couple of seconds away, as in tests/engine/harness.py.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
 
-from booking.events import EventKind, ProgressEvent
-from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
+from booking.events import EventKind
+from booking.models import AttemptOutcome, RequestStatus
 from booking.reasons import Code
-from booking.release import ReleaseChoice, to_utc
+from booking.release import to_utc
 from booking.run import DOUBLE_BOOKED
-from booking.service import BookingService
-from booking.sites.base import SiteConfig
-from booking.sites.registry import create_adapter, platform
-from booking.timebase import SystemClock
 from bot.reasons import say
 from sim.librebooking import LibreBookingConfig, RunningLibreBooking, start_librebooking
-from storage import Storage
-from tests.engine.harness import FAST_POLICY, ON_TIME_MS, first_event
+from tests.engine.harness import ON_TIME_MS
+from tests.engine.standin_world import StandinWorld, standin_world
 from tests.librebooking.helpers import LONDON, RESOURCE, USER, Api
 
-#: how long before the release instant the world starts: enough for the clock estimate and a login
-LEAD_S = 2.6
 PATHS = pytest.mark.parametrize("path", ["on", "off"])
 T18 = clock_time(18)
+LibreBookingWorld = StandinWorld[RunningLibreBooking]
 
 
-@dataclass
-class LibreBookingWorld:
-    server: RunningLibreBooking
-    storage: Storage
-    service: BookingService
-    clock: SystemClock
-    events: list[ProgressEvent] = field(default_factory=list)
-    finals: dict[int, asyncio.Event] = field(default_factory=dict)
-
-    async def member(self, telegram_id: int, username: str = "alice") -> int:
-        await self.storage.members.upsert(Member(telegram_id, username.title(), access=Access.ALLOWED))
-        await self.storage.credentials.save(telegram_id, Credentials(username, f"{username}-pass"))
-        return telegram_id
-
-    def record(self, event: ProgressEvent) -> None:
-        self.events.append(event)
-        if event.kind.is_final:
-            self.finals.setdefault(event.request_id, asyncio.Event()).set()
-
-    async def event(self, request_id: int, kind: EventKind, within: float = 8.0) -> ProgressEvent:
-        return await first_event(self.events, request_id, kind, within=within)
-
-    async def finished(self, request_id: int, within: float = 8.0) -> BookingRequest:
-        async with asyncio.timeout(within):
-            await self.finals.setdefault(request_id, asyncio.Event()).wait()
-        request = await self.storage.requests.get(request_id)
-        assert request is not None
-        return request
-
-    def today(self) -> date:
-        return datetime.fromtimestamp(self.clock.now(), LONDON).date()
-
-
-@asynccontextmanager
-async def librebooking_world(
+def librebooking_world(
     tmp_path: Path, key: str, path: str, release: datetime | None = None, **settings: object
-) -> AsyncIterator[LibreBookingWorld]:
-    """With `release`, both clocks read LEAD_S seconds before it; `path` is the adapter's `api` setting."""
-    shift = release.timestamp() - LEAD_S - time.time() if release else 0.0
-    clock = SystemClock(shift)
-    server = await start_librebooking(LibreBookingConfig(clock_offset_s=shift, **settings))  # type: ignore[arg-type]
-    storage = await Storage.open(tmp_path, (key,))
-    config = SiteConfig(base_url=server.url, timeout_s=5.0, extra={"api": path})
-    service = BookingService(
-        storage,
-        lambda: create_adapter("librebooking", config, clock),
-        clock,
-        policy=FAST_POLICY,
-        release=ReleaseChoice(fallback=platform("librebooking").fallback_release),
-    )
-    world = LibreBookingWorld(server, storage, service, clock)
-    service.bus.listen(world.record)
-    await service.start()
-    try:
-        yield world
-    finally:
-        await service.stop()
-        await storage.close()
-        await server.stop()
+) -> AbstractAsyncContextManager[LibreBookingWorld]:
+    """With `release`, both clocks read LEAD_S seconds before it; `path` is the adapter's `api` setting,
+    `settings` are the stand-in's."""
+
+    async def start(shift: float) -> RunningLibreBooking:
+        return await start_librebooking(LibreBookingConfig(clock_offset_s=shift, **settings))  # type: ignore[arg-type]
+
+    return standin_world(tmp_path, key, "librebooking", start, release, {"api": path})
 
 
 def release_of(day: date, start: clock_time, minutes: int = 60) -> datetime:

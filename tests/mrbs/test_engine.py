@@ -8,93 +8,36 @@ instant is a couple of seconds away, as in tests/engine/harness.py.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
 
-from booking.events import EventKind, ProgressEvent
-from booking.models import Access, AttemptOutcome, BookingRequest, Credentials, Member, RequestStatus
+from booking.events import EventKind
+from booking.models import AttemptOutcome, BookingRequest, RequestStatus
 from booking.reasons import Code
-from booking.release import ReleaseChoice, to_utc
+from booking.release import to_utc
 from booking.run import DOUBLE_BOOKED, STILL_UNCLEAR
-from booking.service import BookingService
-from booking.sites.base import SiteConfig
-from booking.sites.registry import create_adapter, platform
-from booking.timebase import SystemClock
 from bot.reasons import say
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
-from storage import Storage
-from tests.engine.harness import FAST_POLICY, ON_TIME_MS, QUICK_CLOCK_S, first_event
+from tests.engine.harness import ON_TIME_MS
+from tests.engine.standin_world import StandinWorld, standin_world
 from tests.mrbs.helpers import LONDON, ROOM, Browser
 
-#: how long before the release instant the world starts: enough for the clock estimate and a login
-LEAD_S = 2.6
+MrbsWorld = StandinWorld[RunningMrbs]
 
 
-@dataclass
-class MrbsWorld:
-    server: RunningMrbs
-    storage: Storage
-    service: BookingService
-    clock: SystemClock
-    events: list[ProgressEvent] = field(default_factory=list)
-    finals: dict[int, asyncio.Event] = field(default_factory=dict)
-
-    async def member(self, telegram_id: int, username: str = "alice") -> int:
-        await self.storage.members.upsert(Member(telegram_id, username.title(), access=Access.ALLOWED))
-        await self.storage.credentials.save(telegram_id, Credentials(username, f"{username}-pass"))
-        return telegram_id
-
-    def record(self, event: ProgressEvent) -> None:
-        self.events.append(event)
-        if event.kind.is_final:
-            self.finals.setdefault(event.request_id, asyncio.Event()).set()
-
-    async def event(
-        self, request_id: int, kind: EventKind, outcome: str | None = None, within: float = 8.0
-    ) -> ProgressEvent:
-        return await first_event(self.events, request_id, kind, outcome, within)
-
-    async def finished(self, request_id: int, within: float = 8.0) -> BookingRequest:
-        async with asyncio.timeout(within):
-            await self.finals.setdefault(request_id, asyncio.Event()).wait()
-        request = await self.storage.requests.get(request_id)
-        assert request is not None
-        return request
-
-
-@asynccontextmanager
-async def mrbs_world(
+def mrbs_world(
     tmp_path: Path, key: str, release: datetime | None = None, **settings: object
-) -> AsyncIterator[MrbsWorld]:
-    """With `release`, both clocks read LEAD_S seconds before it."""
-    shift = release.timestamp() - LEAD_S - time.time() if release else 0.0
-    clock = SystemClock(shift)
-    server = await start_mrbs(MrbsConfig(clock_offset_s=shift, **settings))  # type: ignore[arg-type]
-    storage = await Storage.open(tmp_path, (key,))
-    config = SiteConfig(base_url=server.url, timeout_s=5.0, clock_budget_s=QUICK_CLOCK_S)
-    service = BookingService(
-        storage,
-        lambda: create_adapter("mrbs", config, clock),
-        clock,
-        policy=FAST_POLICY,
-        release=ReleaseChoice(fallback=platform("mrbs").fallback_release),
-    )
-    world = MrbsWorld(server, storage, service, clock)
-    service.bus.listen(world.record)
-    await service.start()
-    try:
-        yield world
-    finally:
-        await service.stop()
-        await storage.close()
-        await server.stop()
+) -> AbstractAsyncContextManager[MrbsWorld]:
+    """With `release`, both clocks read LEAD_S seconds before it; `settings` are the stand-in's."""
+
+    async def start(shift: float) -> RunningMrbs:
+        return await start_mrbs(MrbsConfig(clock_offset_s=shift, **settings))  # type: ignore[arg-type]
+
+    return standin_world(tmp_path, key, "mrbs", start, release)
 
 
 def release_of(day: date, start: clock_time, minutes: int = 60) -> datetime:
@@ -161,7 +104,7 @@ async def test_the_release_keeps_the_wall_clock_across_a_dst_change(
 async def test_a_booking_whose_answer_was_lost_is_found_and_not_made_twice(tmp_path: Path, key: str) -> None:
     async with mrbs_world(tmp_path, key, commit_store_then_fail=1) as world:
         member = await world.member(1)
-        today = datetime.fromtimestamp(world.clock.now(), LONDON).date()
+        today = world.today()
         request = await world.service.submit(member, today + timedelta(days=2), (clock_time(18),), 60, (2, 3))
         done = await world.finished(request.id)
         assert done.status is RequestStatus.BOOKED, done.reason
@@ -175,7 +118,7 @@ async def test_a_booking_whose_answer_was_lost_is_found_and_not_made_twice(tmp_p
 async def test_a_private_site_is_read_and_booked_as_a_member(tmp_path: Path, key: str) -> None:
     async with mrbs_world(tmp_path, key, deny_public_access=True) as world:
         member = await world.member(1)
-        today = datetime.fromtimestamp(world.clock.now(), LONDON).date()
+        today = world.today()
         request = await world.service.submit(member, today + timedelta(days=2), (clock_time(18),), 60, (2,))
         done = await world.finished(request.id)
         assert done.status is RequestStatus.BOOKED, done.reason
@@ -187,7 +130,7 @@ async def _race_bob_for_court_2(world: MrbsWorld) -> BookingRequest:
     """Alice (ours, court 2 then 3, 18:00 in two days) books while bob, at a browser, books court 2: MRBS
     does not lock, and with its race window both pass its check."""
     member = await world.member(1)
-    day = datetime.fromtimestamp(world.clock.now(), LONDON).date() + timedelta(days=2)
+    day = world.today() + timedelta(days=2)
     rival = Browser(world.server)
     try:
         await rival.login("bob")
