@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,7 +16,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from booking.events import EventKind, ProgressEvent
+from booking.events import EventBus, EventKind, ProgressEvent
 from booking.models import Access, BookingRequest, Credentials, Member, RequestStatus
 from booking.reasons import Reason
 from booking.release import to_utc
@@ -58,20 +58,19 @@ def next_release(days_ahead: int = 1) -> datetime:
     return to_utc(datetime.combine(today + timedelta(days=days_ahead), clock_time(7)), LONDON)
 
 
-async def first_event(
-    events: list[ProgressEvent],
-    request_id: int,
-    kind: EventKind,
-    outcome: str | None = None,
-    within: float = 8.0,
-) -> ProgressEvent:
-    """The first event of `kind` (and `outcome`, if given) for the request in `events`, waiting for it."""
-    async with asyncio.timeout(within):
-        while True:
-            for event in events:
-                if (event.request_id, event.kind) == (request_id, kind) and outcome in (None, event.outcome):
-                    return event
-            await asyncio.sleep(0.02)
+def when(bus: EventBus, kind: EventKind, action: Callable[[], None]) -> None:
+    """Run `action` as the first event of `kind` is published, before the engine takes its next step: a
+    test that acts between two steps of a run (say, after the warm-up, before the release) then does so
+    however late its own task would have woken on a loaded machine."""
+    done = False
+
+    def listener(event: ProgressEvent) -> None:
+        nonlocal done
+        if event.kind is kind and not done:
+            done = True
+            action()
+
+    bus.listen(listener)
 
 
 @dataclass
@@ -103,9 +102,6 @@ class World:
         request = await self.storage.requests.get(request_id)
         assert request is not None
         return request
-
-    async def event(self, request_id: int, kind: EventKind, within: float = 8.0) -> ProgressEvent:
-        return await first_event(self.events, request_id, kind, within=within)
 
     def kinds(self, request_id: int) -> list[EventKind]:
         return [e.kind for e in self.events if e.request_id == request_id]

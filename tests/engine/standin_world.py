@@ -25,7 +25,7 @@ from booking.sites.base import SiteConfig
 from booking.sites.registry import create_adapter, platform
 from booking.timebase import SystemClock
 from storage import Storage
-from tests.engine.harness import FAST_POLICY, QUICK_CLOCK_S, first_event
+from tests.engine.harness import FAST_POLICY, QUICK_CLOCK_S
 
 #: how long before the release instant the world starts: enough for the clock estimate and a login
 LEAD_S = 2.6
@@ -63,7 +63,16 @@ class StandinWorld(Generic[S]):
     async def event(
         self, request_id: int, kind: EventKind, outcome: str | None = None, within: float = 8.0
     ) -> ProgressEvent:
-        return await first_event(self.events, request_id, kind, outcome, within)
+        """The first event of `kind` (and `outcome`, if given) for the request, waiting for it."""
+        async with asyncio.timeout(within):
+            while True:
+                for event in self.events:
+                    if (event.request_id, event.kind) == (request_id, kind) and outcome in (
+                        None,
+                        event.outcome,
+                    ):
+                        return event
+                await asyncio.sleep(0.02)
 
     async def finished(self, request_id: int, within: float = 8.0) -> BookingRequest:
         async with asyncio.timeout(within):

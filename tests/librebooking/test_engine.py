@@ -24,7 +24,7 @@ from booking.release import to_utc
 from booking.run import DOUBLE_BOOKED
 from bot.reasons import say
 from sim.librebooking import LibreBookingConfig, RunningLibreBooking, start_librebooking
-from tests.engine.harness import ON_TIME_MS
+from tests.engine.harness import ON_TIME_MS, when
 from tests.engine.standin_world import StandinWorld, standin_world
 from tests.librebooking.helpers import LONDON, RESOURCE, USER, Api
 
@@ -184,11 +184,16 @@ async def test_an_api_switched_off_before_the_release_is_booked_through_the_web_
     release = release_of(day, T18)
     async with librebooking_world(tmp_path, key, "auto", release) as world:
         member = await world.member(1)
+        at_warm_up: list[int] = []
+
+        def switch_the_api_off() -> None:  # the armed API request will meet the switched-off API
+            at_warm_up.append(len(world.server.state.logins))  # the rules read logged in, the warm-up's
+            world.server.config.api_enabled = False
+
+        when(world.service.bus, EventKind.LOGGED_IN, switch_the_api_off)
         request = await world.service.submit(member, day, (T18,), 60, (2,))
-        await world.event(request.id, EventKind.LOGGED_IN)
-        logins = len(world.server.state.logins)  # the club's rules were read logged in, then the warm-up's
-        world.server.config.api_enabled = False  # the armed API request will meet the switched-off API
         done = await world.finished(request.id)
+        [logins] = at_warm_up
         assert done.status is RequestStatus.BOOKED, done.reason
         arrivals = world.server.state.arrivals()
         assert [(a.via, a.outcome) for a in arrivals] == [("api", "disabled"), ("web", "booked")]
@@ -205,12 +210,17 @@ async def test_a_session_lost_at_the_commit_costs_exactly_one_login(
     release = release_of(day, T18)
     async with librebooking_world(tmp_path, key, path, release) as world:
         member = await world.member(1)
-        request = await world.service.submit(member, day, (T18,), 60, (2,))
+        at_warm_up: list[int] = []
+
+        def lose_the_session() -> None:  # the booking request at the release finds the session gone
+            at_warm_up.append(len(world.server.state.logins))  # the rules read logged in, the warm-up's
+            world.server.state.expire_sessions()
+
         # the warm-up's last step: nothing more is sent before the release
-        await world.event(request.id, EventKind.LOGGED_IN)
-        logins = len(world.server.state.logins)  # the club's rules were read logged in, then the warm-up's
-        world.server.state.expire_sessions()  # the booking request at the release finds the session gone
+        when(world.service.bus, EventKind.LOGGED_IN, lose_the_session)
+        request = await world.service.submit(member, day, (T18,), 60, (2,))
         done = await world.finished(request.id)
+        [logins] = at_warm_up
         assert done.status is RequestStatus.BOOKED, done.reason
         assert [a.outcome for a in world.server.state.arrivals()] == ["session-expired", "booked"]
         assert len(world.server.state.logins) == logins + 1, "one login for the lost session"

@@ -22,7 +22,7 @@ from booking.release import to_utc
 from booking.run import DOUBLE_BOOKED, STILL_UNCLEAR
 from bot.reasons import say
 from sim.mrbs import MrbsConfig, RunningMrbs, start_mrbs
-from tests.engine.harness import ON_TIME_MS
+from tests.engine.harness import ON_TIME_MS, when
 from tests.engine.standin_world import StandinWorld, standin_world
 from tests.mrbs.helpers import LONDON, ROOM, Browser
 
@@ -171,12 +171,17 @@ async def test_a_session_lost_at_the_commit_costs_exactly_one_login(tmp_path: Pa
     release = release_of(day, clock_time(18))
     async with mrbs_world(tmp_path, key, release) as world:
         member = await world.member(1)
-        request = await world.service.submit(member, day, (clock_time(18),), 60, (2,))
+        at_warm_up: list[str] = []
+
+        def lose_the_session() -> None:  # the booking POST at the release finds the session gone
+            at_warm_up.extend(world.server.state.logins)
+            world.server.state.expire_sessions()
+
         # the warm-up's last step: nothing more is sent before the release
-        await world.event(request.id, EventKind.LOGGED_IN)
-        assert world.server.state.logins == ["alice"]
-        world.server.state.expire_sessions()  # the booking POST at the release finds the session gone
+        when(world.service.bus, EventKind.LOGGED_IN, lose_the_session)
+        request = await world.service.submit(member, day, (clock_time(18),), 60, (2,))
         done = await world.finished(request.id)
+        assert at_warm_up == ["alice"]
         assert done.status is RequestStatus.BOOKED, done.reason
         assert [a.outcome for a in world.server.state.arrivals()] == ["session-expired", "booked"]
         assert world.server.state.logins == ["alice", "alice"], "the warm-up's, and one for the lost session"
