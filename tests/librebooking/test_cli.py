@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import signal
-import sys
-from pathlib import Path
-
 import aiohttp
 import pytest
 
-from sim.club.cli import add_arguments, librebooking_config_from, run
-
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = (
-    "import argparse, sys\n"
-    "from sim.club.cli import add_arguments, run\n"
-    "parser = argparse.ArgumentParser()\n"
-    "add_arguments(parser)\n"
-    "run(parser.parse_args(sys.argv[1:]))\n"
-)
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    return parser.parse_args(argv)
+from sim.club.cli import librebooking_config_from, run
+from tests.sim_club.cli_process import parse, serving
 
 
 def test_shared_flags_become_librebooking_settings() -> None:
@@ -66,13 +46,8 @@ def test_flags_the_flavour_has_no_use_for_stop_it(argv: list[str]) -> None:
 
 
 async def test_serves_librebooking_until_interrupted() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SCRIPT, "--flavour", "librebooking", "--port", "0", "--api", "off",
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None
-    try:
-        banner = (await asyncio.wait_for(process.stdout.readline(), 5)).decode()
+    async with serving("--flavour", "librebooking", "--port", "0", "--api", "off") as served:
+        banner = await served.line()
         assert banner.startswith("librebooking is serving at ")
         url = banner.split("serving at ")[1].split()[0]
         assert url.endswith("/Web")
@@ -83,8 +58,5 @@ async def test_serves_librebooking_until_interrupted() -> None:
                 assert (await response.text()).startswith("LibreBooking API has been configured as disabled.")
             async with http.get(url + "/index.php") as response:
                 assert 'name="login"' in await response.text()
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(process.communicate(), 5)
-    assert process.returncode == 0, err.decode()
-    assert "librebooking stopped" in out.decode()
+    assert served.process.returncode == 0, served.err
+    assert "librebooking stopped" in served.out

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import datetime as dt
-import signal
-import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
 
-from sim.club.cli import add_arguments, config_from, mrbs_config_from, run
-
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = (
-    "import argparse, sys\n"
-    "from sim.club.cli import add_arguments, run\n"
-    "parser = argparse.ArgumentParser()\n"
-    "add_arguments(parser)\n"
-    "run(parser.parse_args(sys.argv[1:]))\n"
-)
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    return parser.parse_args(argv)
+from sim.club.cli import config_from, mrbs_config_from, run
+from tests.sim_club.cli_process import parse, serving
 
 
 def test_shared_flags_become_mrbs_settings() -> None:
@@ -80,20 +61,12 @@ def test_an_unknown_flavour_is_a_usage_error(capsys: pytest.CaptureFixture[str])
 
 
 async def test_serves_mrbs_until_interrupted() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SCRIPT, "--flavour", "mrbs", "--port", "0", "--member", "erin:pw",
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None
-    try:
-        banner = (await asyncio.wait_for(process.stdout.readline(), 5)).decode()
+    async with serving("--flavour", "mrbs", "--port", "0", "--member", "erin:pw") as served:
+        banner = await served.line()
         assert banner.startswith("mrbs is serving at ")
         url = banner.split("serving at ")[1].split()[0]
-        assert "member erin / password pw" in (await process.stdout.readline()).decode()
+        assert "member erin / password pw" in await served.line()
         async with aiohttp.ClientSession() as http, http.get(url + "/index.php") as response:
             assert 'id="day_main"' in await response.text()
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(process.communicate(), 5)
-    assert process.returncode == 0, err.decode()
-    assert "mrbs stopped" in out.decode()
+    assert served.process.returncode == 0, served.err
+    assert "mrbs stopped" in served.out

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import datetime as dt
-import signal
-import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
 
-from sim.club.cli import add_arguments, config_from
-
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = (
-    "import argparse, sys\n"
-    "from sim.club.cli import add_arguments, run\n"
-    "parser = argparse.ArgumentParser()\n"
-    "add_arguments(parser)\n"
-    "run(parser.parse_args(sys.argv[1:]))\n"
-)
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    return parser.parse_args(argv)
+from sim.club.cli import config_from
+from tests.sim_club.cli_process import parse, serving
 
 
 def test_flags_become_settings() -> None:
@@ -71,19 +52,11 @@ def test_bad_flags_stop_with_a_usage_error(argv: list[str], capsys: pytest.Captu
 
 
 async def test_serves_until_interrupted() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SCRIPT, "--port", "0", "--member", "erin:pw", "--window-days", "3",
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None
-    try:
-        banner = (await asyncio.wait_for(process.stdout.readline(), 5)).decode()
+    async with serving("--port", "0", "--member", "erin:pw", "--window-days", "3") as served:
+        banner = await served.line()
         url = banner.split("serving at ")[1].split()[0]
-        assert "member erin / password pw" in (await process.stdout.readline()).decode()
+        assert "member erin / password pw" in await served.line()
         async with aiohttp.ClientSession() as http, http.get(url + "/rules") as response:
             assert 'data-window-days="3"' in await response.text()
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(process.communicate(), 5)
-    assert process.returncode == 0, err.decode()
-    assert "democlub stopped" in out.decode()
+    assert served.process.returncode == 0, served.err
+    assert "democlub stopped" in served.out
