@@ -18,7 +18,7 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from booking.sites.base import SiteAdapter, SiteConfig, Slot
@@ -31,7 +31,15 @@ LONDON = ZoneInfo("Europe/London")
 NOON = datetime(2026, 6, 10, 12, 0, tzinfo=LONDON)
 TODAY: date = NOON.date()
 
-S = TypeVar("S", bound=RunningStandin)
+
+class ContractStandin(RunningStandin, Protocol):
+    """A stand-in as the contract drives it: its settings and, beside them, its state."""
+
+    @property
+    def state(self) -> Any: ...
+
+
+S = TypeVar("S", bound=ContractStandin)
 
 
 @dataclass(frozen=True)
@@ -125,17 +133,20 @@ class Driver(ABC, Generic[S]):
     def limit_per_day(self, bookings: int) -> None:
         """Switch the club's limit on: a member holds at most `bookings` bookings on one day."""
 
-    @abstractmethod
+    # Every stand-in has these three switches and counts alike (`commit_store_then_fail`, sim.control's
+    # expire_sessions, the accepted logins); a driver whose stand-in differs overrides them.
+
     def lose_next_answer(self) -> None:
         """The club stores the next booking it takes, then answers it with a server error."""
+        self.site.config.commit_store_then_fail = 1
 
-    @abstractmethod
     def expire_sessions(self) -> None:
         """End every member's session at the club, as an idle timeout does."""
+        self.site.state.expire_sessions()
 
-    @abstractmethod
     def logins(self) -> int:
         """How many logins the club has accepted since it started."""
+        return len(self.site.state.logins)
 
     @abstractmethod
     def race(self) -> bool:

@@ -40,14 +40,5 @@ class DemoClubDriver(Driver[RunningClub]):
     def limit_per_day(self, bookings: int) -> None:
         self.site.config.max_per_day = bookings
 
-    def lose_next_answer(self) -> None:
-        self.site.config.commit_store_then_fail = 1
-
-    def expire_sessions(self) -> None:
-        self.site.state.expire_sessions()
-
-    def logins(self) -> int:
-        return len(self.site.state.logins)
-
     def race(self) -> bool:
         return False  # a hold keeps everyone else off the slot from the first request on
